@@ -1,0 +1,76 @@
+// Command evshim is the toolbox around the evshim compat packages.
+//
+// Usage:
+//
+//	evshim <command> [flags] [arguments]
+//
+// The commands are:
+//
+//	bench    measure servers: "bench load URL" generates load, plain "bench" runs the C10K sweep
+//	rewrite  swap net, net/http and os/signal imports for the compat packages (and back)
+//	check    report code that still bypasses the event loop
+//	doctor   check the Linux limits that a given number of connections needs
+//
+// Run "evshim <command> -h" for the flags and examples of each command.
+//
+// Exit status: 0 on success, 1 when a command found problems (check, doctor),
+// 2 on a usage error or a failure to run.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// command is one subcommand. run gets the arguments after the command name
+// and returns the process exit status.
+type command struct {
+	name  string
+	short string
+	run   func(args []string, stdout, stderr io.Writer) int
+}
+
+// commands lists the subcommands in the order "evshim -h" prints them.
+// Each subcommand registers itself from its own file's init-free variable.
+var commands = []*command{
+	benchCommand,
+	rewriteCommand,
+	checkCommand,
+	doctorCommand,
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands {
+		if c != nil && c.name == args[0] {
+			return c.run(args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "evshim: unknown command %q\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: evshim <command> [flags] [arguments]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "commands:")
+	for _, c := range commands {
+		if c != nil {
+			fmt.Fprintf(w, "  %-8s %s\n", c.name, c.short)
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, `run "evshim <command> -h" for its flags and examples`)
+}

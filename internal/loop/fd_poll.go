@@ -1,0 +1,466 @@
+//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
+
+package loop
+
+import (
+	"io"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Origin says where a descriptor came from, for Stats.
+type Origin int
+
+const (
+	Accepted Origin = iota // accepted by a listener on the loop
+	Dialed                 // connected by the standard dialer, then moved here
+	Adopted                // anything else: a listener, a FileConn
+)
+
+// FD is a non-blocking socket driven by the loop, in the model of gevent's
+// sockets and of Go's internal/poll.FD: the caller's goroutine makes the
+// syscall, and where the kernel answers EAGAIN it parks until its reactor
+// reports readiness, the deadline passes or the FD is closed.
+//
+// Multiple goroutines may invoke methods on an FD simultaneously. Reads are
+// serialized with each other, as are writes, so each Write is atomic.
+//
+// Errors returned are bare: net.ErrClosed, os.ErrDeadlineExceeded, io.EOF
+// or a syscall.Errno. Callers wrap them in the standard library's shapes.
+type FD struct {
+	// Sysfd is the descriptor number. Immutable until the FD is destroyed;
+	// use it only while holding a reference (inside the methods below).
+	Sysfd int
+
+	pd     *pollDesc
+	stream bool // a zero-byte read is EOF
+
+	refs      fdRefs
+	destroyed chan struct{} // closed after close(2)
+	closeErr  error         // set before destroyed is closed
+
+	rmu sync.Mutex // serializes readers and accepters
+	wmu sync.Mutex // serializes writers
+	rd  deadline
+	wd  deadline
+}
+
+// Register moves the non-blocking descriptor fd onto the default loop. The
+// FD owns fd from then on: Close closes it. stream says whether a zero-byte
+// read means EOF (stream sockets) or an empty datagram.
+func Register(fd int, stream bool, origin Origin) (*FD, error) {
+	lp := Default()
+	if lp == nil {
+		return nil, ErrUnavailable
+	}
+	if lp.closed.Load() {
+		return nil, errLoopClosed
+	}
+	r := lp.pick()
+	pd := newPollDesc(fd, r)
+	if err := r.register(pd); err != nil {
+		return nil, err
+	}
+	switch origin {
+	case Accepted:
+		r.counters.accepted.Add(1)
+	case Dialed:
+		r.counters.dialed.Add(1)
+	default:
+		r.counters.adopted.Add(1)
+	}
+	f := &FD{Sysfd: fd, pd: pd, stream: stream, destroyed: make(chan struct{})}
+	f.rd.r, f.wd.r = r, r
+	return f, nil
+}
+
+// fdRefs counts the goroutines using an FD and records its closing, like
+// internal/poll's fdMutex: the descriptor is closed by whoever drops the
+// last reference after Close, so a concurrent syscall never sees its number
+// reused.
+type fdRefs struct{ v atomic.Uint64 }
+
+const refClosed = 1 << 63
+
+func (m *fdRefs) incref() bool {
+	for {
+		v := m.v.Load()
+		if v&refClosed != 0 {
+			return false
+		}
+		if m.v.CompareAndSwap(v, v+1) {
+			return true
+		}
+	}
+}
+
+// closeAndIncref marks the FD closed and takes a reference; it fails if the
+// FD was closed already.
+func (m *fdRefs) closeAndIncref() bool {
+	for {
+		v := m.v.Load()
+		if v&refClosed != 0 {
+			return false
+		}
+		if m.v.CompareAndSwap(v, (v|refClosed)+1) {
+			return true
+		}
+	}
+}
+
+// decref drops a reference and reports whether it was the last one of a
+// closed FD.
+func (m *fdRefs) decref() bool { return m.v.Add(^uint64(0)) == refClosed }
+
+func (fd *FD) incref() error {
+	if !fd.refs.incref() {
+		return net.ErrClosed
+	}
+	return nil
+}
+
+func (fd *FD) decref() {
+	if fd.refs.decref() {
+		fd.destroy()
+	}
+}
+
+func (fd *FD) readLock() error {
+	if err := fd.incref(); err != nil {
+		return err
+	}
+	fd.rmu.Lock()
+	return nil
+}
+
+func (fd *FD) readUnlock() {
+	fd.rmu.Unlock()
+	fd.decref()
+}
+
+func (fd *FD) writeLock() error {
+	if err := fd.incref(); err != nil {
+		return err
+	}
+	fd.wmu.Lock()
+	return nil
+}
+
+func (fd *FD) writeUnlock() {
+	fd.wmu.Unlock()
+	fd.decref()
+}
+
+func (fd *FD) destroy() {
+	fd.rd.stop()
+	fd.wd.stop()
+	fd.pd.r.unregister(fd.pd)
+	fd.closeErr = unix.Close(fd.Sysfd)
+	close(fd.destroyed)
+}
+
+// Close wakes every blocked call (they return net.ErrClosed), waits until
+// no goroutine is inside a syscall on the descriptor, and closes it. Bytes
+// that Write accepted are in the kernel's send buffer by then, and the
+// kernel delivers them (or lingers, per SO_LINGER) as it does for the
+// standard library.
+func (fd *FD) Close() error {
+	if !fd.refs.closeAndIncref() {
+		return net.ErrClosed
+	}
+	fd.pd.evict()
+	fd.decref()
+	<-fd.destroyed
+	return fd.closeErr
+}
+
+// prepare checks, before a syscall, what the standard library checks:
+// closed first, then an expired deadline.
+func (fd *FD) prepare(d *deadline) error {
+	if fd.pd.isClosing() {
+		return net.ErrClosed
+	}
+	if d.expired() {
+		return os.ErrDeadlineExceeded
+	}
+	return nil
+}
+
+// wait parks until the reactor sends a token on wake, the FD is closed or
+// the deadline passes. nil means: retry the syscall.
+func (fd *FD) wait(wake chan struct{}, d *deadline) error {
+	fd.pd.r.counters.parks.Add(1)
+	select {
+	case <-wake:
+		return nil
+	case <-fd.pd.closing:
+		return net.ErrClosed
+	case <-d.wait():
+		if fd.pd.isClosing() {
+			return net.ErrClosed
+		}
+		if d.expired() {
+			return os.ErrDeadlineExceeded
+		}
+		return nil // the deadline moved; look again
+	}
+}
+
+// maxRW caps one read or write syscall, as internal/poll does, so a huge
+// buffer does not trip kernels that reject counts over 1 GiB.
+const maxRW = 1 << 30
+
+// Read implements io.Reader.
+func (fd *FD) Read(p []byte) (int, error) {
+	if err := fd.readLock(); err != nil {
+		return 0, err
+	}
+	defer fd.readUnlock()
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if err := fd.prepare(&fd.rd); err != nil {
+		return 0, err
+	}
+	if fd.stream && len(p) > maxRW {
+		p = p[:maxRW]
+	}
+	for {
+		n, err := ignoringEINTRIO(unix.Read, fd.Sysfd, p)
+		if err != nil {
+			n = 0
+			if err == unix.EAGAIN {
+				if err = fd.wait(fd.pd.rwake, &fd.rd); err == nil {
+					continue
+				}
+			}
+		} else {
+			fd.pd.r.counters.bytesIn.Add(uint64(n))
+		}
+		if n == 0 && err == nil && fd.stream {
+			err = io.EOF
+		}
+		return n, err
+	}
+}
+
+// Write implements io.Writer. It returns only when all of p is in the
+// kernel's send buffer, or with an error and the count written.
+func (fd *FD) Write(p []byte) (int, error) {
+	if err := fd.writeLock(); err != nil {
+		return 0, err
+	}
+	defer fd.writeUnlock()
+	if err := fd.prepare(&fd.wd); err != nil {
+		return 0, err
+	}
+	var nn int
+	for {
+		max := len(p)
+		if fd.stream && max-nn > maxRW {
+			max = nn + maxRW
+		}
+		n, err := ignoringEINTRIO(unix.Write, fd.Sysfd, p[nn:max])
+		if n > 0 {
+			nn += n
+			fd.pd.r.counters.bytesOut.Add(uint64(n))
+		}
+		if nn == len(p) {
+			return nn, err
+		}
+		if err == unix.EAGAIN {
+			rest := int64(len(p) - nn)
+			fd.pd.r.counters.queued.Add(rest)
+			err = fd.wait(fd.pd.wwake, &fd.wd)
+			fd.pd.r.counters.queued.Add(-rest)
+			if err == nil {
+				continue
+			}
+		}
+		if err != nil {
+			return nn, err
+		}
+		if n == 0 {
+			return nn, io.ErrUnexpectedEOF
+		}
+	}
+}
+
+// Accept accepts a connection on a listening FD. The new descriptor is
+// non-blocking and close-on-exec. op names the failing syscall for callers
+// that wrap the error.
+func (fd *FD) Accept() (nfd int, sa unix.Sockaddr, op string, err error) {
+	if err := fd.readLock(); err != nil {
+		return -1, nil, "", err
+	}
+	defer fd.readUnlock()
+	if err := fd.prepare(&fd.rd); err != nil {
+		return -1, nil, "", err
+	}
+	for {
+		s, rsa, op, err := accept(fd.Sysfd)
+		if err == nil {
+			return s, rsa, "", nil
+		}
+		switch err {
+		case unix.EINTR, unix.ECONNABORTED:
+			// A connection reset before we took it, or a signal: the
+			// standard library retries both.
+			continue
+		case unix.EAGAIN:
+			if err = fd.wait(fd.pd.rwake, &fd.rd); err == nil {
+				continue
+			}
+			return -1, nil, "", err
+		}
+		return -1, nil, op, err
+	}
+}
+
+// SetReadDeadline sets the deadline for Read, Accept and RawRead.
+func (fd *FD) SetReadDeadline(t time.Time) error { return fd.setDeadline(&fd.rd, t) }
+
+// SetWriteDeadline sets the deadline for Write and RawWrite.
+func (fd *FD) SetWriteDeadline(t time.Time) error { return fd.setDeadline(&fd.wd, t) }
+
+// SetDeadline sets both deadlines.
+func (fd *FD) SetDeadline(t time.Time) error {
+	if err := fd.setDeadline(&fd.rd, t); err != nil {
+		return err
+	}
+	return fd.setDeadline(&fd.wd, t)
+}
+
+func (fd *FD) setDeadline(d *deadline, t time.Time) error {
+	if err := fd.incref(); err != nil {
+		return err
+	}
+	defer fd.decref()
+	d.set(t)
+	return nil
+}
+
+// Shutdown calls shutdown(2): how is unix.SHUT_RD, SHUT_WR or SHUT_RDWR.
+func (fd *FD) Shutdown(how int) error {
+	if err := fd.incref(); err != nil {
+		return err
+	}
+	defer fd.decref()
+	return unix.Shutdown(fd.Sysfd, how)
+}
+
+// Dup returns a close-on-exec duplicate of the descriptor, not on the loop.
+func (fd *FD) Dup() (int, error) {
+	if err := fd.incref(); err != nil {
+		return -1, err
+	}
+	defer fd.decref()
+	return unix.FcntlInt(uintptr(fd.Sysfd), unix.F_DUPFD_CLOEXEC, 0)
+}
+
+// RawControl runs f with the descriptor, which stays valid while f runs.
+func (fd *FD) RawControl(f func(uintptr)) error {
+	if err := fd.incref(); err != nil {
+		return err
+	}
+	defer fd.decref()
+	f(uintptr(fd.Sysfd))
+	return nil
+}
+
+// RawRead calls f until it reports done, parking on the loop for
+// readability in between (syscall.RawConn's Read contract).
+func (fd *FD) RawRead(f func(uintptr) bool) error {
+	if err := fd.readLock(); err != nil {
+		return err
+	}
+	defer fd.readUnlock()
+	if err := fd.prepare(&fd.rd); err != nil {
+		return err
+	}
+	for {
+		if f(uintptr(fd.Sysfd)) {
+			return nil
+		}
+		if err := fd.wait(fd.pd.rwake, &fd.rd); err != nil {
+			return err
+		}
+	}
+}
+
+// RawWrite is RawRead for writability.
+func (fd *FD) RawWrite(f func(uintptr) bool) error {
+	if err := fd.writeLock(); err != nil {
+		return err
+	}
+	defer fd.writeUnlock()
+	if err := fd.prepare(&fd.wd); err != nil {
+		return err
+	}
+	for {
+		if f(uintptr(fd.Sysfd)) {
+			return nil
+		}
+		if err := fd.wait(fd.pd.wwake, &fd.wd); err != nil {
+			return err
+		}
+	}
+}
+
+// ReadMsg calls recvmsg(2), parking for readability, for unix sockets'
+// ReadMsgUnix and ReadFromUnix.
+func (fd *FD) ReadMsg(p, oob []byte, flags int) (n, oobn, rflags int, sa unix.Sockaddr, err error) {
+	err = fd.RawRead(func(s uintptr) bool {
+		n, oobn, rflags, sa, err = unix.Recvmsg(int(s), p, oob, flags)
+		if err == unix.EINTR {
+			return false
+		}
+		if err == unix.EAGAIN {
+			err = nil
+			return false
+		}
+		return true
+	})
+	if err == nil && n > 0 {
+		fd.pd.r.counters.bytesIn.Add(uint64(n))
+	}
+	return n, oobn, rflags, sa, err
+}
+
+// WriteMsg calls sendmsg(2), parking for writability, for unix sockets'
+// WriteMsgUnix and WriteToUnix.
+func (fd *FD) WriteMsg(p, oob []byte, sa unix.Sockaddr) (n, oobn int, err error) {
+	err = fd.RawWrite(func(s uintptr) bool {
+		n, err = unix.SendmsgN(int(s), p, oob, sa, 0)
+		if err == unix.EINTR {
+			return false
+		}
+		if err == unix.EAGAIN {
+			err = nil
+			return false
+		}
+		return true
+	})
+	if err == nil {
+		oobn = len(oob)
+		fd.pd.r.counters.bytesOut.Add(uint64(n))
+	}
+	return n, oobn, err
+}
+
+// ignoringEINTRIO is like internal/poll's: it retries fn while the kernel
+// answers EINTR.
+func ignoringEINTRIO(fn func(int, []byte) (int, error), fd int, p []byte) (int, error) {
+	for {
+		n, err := fn(fd, p)
+		if err != syscall.EINTR {
+			return n, err
+		}
+	}
+}

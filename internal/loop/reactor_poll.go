@@ -1,0 +1,151 @@
+//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
+
+// The build line names the platforms of gnet's pkg/netpoll (epoll and
+// kqueue) rather than "unix": aix, illumos and solaris are unix too, and
+// gnet has no poller for them.
+
+package loop
+
+import (
+	"sync"
+	"sync/atomic"
+
+	gerrors "github.com/panjf2000/gnet/v2/pkg/errors"
+	"github.com/panjf2000/gnet/v2/pkg/netpoll"
+	"github.com/panjf2000/gnet/v2/pkg/queue"
+)
+
+// Available reports whether this platform has a loop.
+func Available() bool { return true }
+
+// reactor is one goroutine polling one epoll (kqueue) instance.
+//
+// Loop-only fields are touched only by the reactor goroutine; the others
+// say what guards them.
+type reactor struct {
+	lp     *Loop
+	idx    int
+	poller *netpoll.Poller // immutable; closed after the goroutine exits
+
+	mu  sync.RWMutex
+	fds map[int]*pollDesc // guarded by mu; registered descriptors by fd number
+
+	gid       atomic.Uint64 // the reactor goroutine's id, set when it starts
+	busySince atomic.Int64  // nanotime when the running callback began; 0 when idle
+	done      chan struct{} // closed when the reactor goroutine exits
+
+	counters counters
+}
+
+func newReactor(lp *Loop, idx int) (*reactor, error) {
+	p, err := netpoll.OpenPoller()
+	if err != nil {
+		return nil, err
+	}
+	return &reactor{lp: lp, idx: idx, poller: p, fds: make(map[int]*pollDesc), done: make(chan struct{})}, nil
+}
+
+func (r *reactor) run(ready chan<- struct{}) {
+	defer r.lp.wg.Done()
+	defer close(r.done)
+	r.gid.Store(goid())
+	ready <- struct{}{}
+	// Polling returns only when a callback or task returns
+	// ErrEngineShutdown, which shutdown's task does.
+	_ = r.poller.Polling(r.dispatch)
+}
+
+// dispatch is the readiness callback: it runs on the reactor goroutine.
+func (r *reactor) dispatch(fd int, ev netpoll.IOEvent, flags netpoll.IOFlags) error {
+	start := nanotime()
+	r.busySince.Store(start)
+	r.mu.RLock()
+	pd := r.fds[fd]
+	r.mu.RUnlock()
+	if pd != nil {
+		r.counters.events.Add(1)
+		var e Events
+		if netpoll.IsReadEvent(ev) {
+			e |= Readable
+		}
+		if netpoll.IsWriteEvent(ev) {
+			e |= Writable
+		}
+		if netpoll.IsErrorEvent(ev, flags) {
+			e |= Hangup
+		}
+		pd.notify(e)
+	}
+	r.busySince.Store(0)
+	r.counters.observe(nanotime() - start)
+	return nil
+}
+
+// post queues fn for the reactor goroutine.
+func (r *reactor) post(fn func()) error {
+	select {
+	case <-r.done:
+		return errLoopClosed
+	default:
+	}
+	return r.poller.Trigger(queue.HighPriority, r.runTask, fn)
+}
+
+// runTask executes a posted func on the reactor goroutine.
+func (r *reactor) runTask(arg any) error {
+	start := nanotime()
+	r.busySince.Store(start)
+	arg.(func())()
+	r.busySince.Store(0)
+	r.counters.tasks.Add(1)
+	r.counters.observe(nanotime() - start)
+	return nil
+}
+
+// register adds pd to the poller, edge-triggered for reading and writing:
+// one epoll_ctl for the descriptor's whole life, as Go's own netpoller does.
+func (r *reactor) register(pd *pollDesc) error {
+	r.mu.Lock()
+	r.fds[pd.fd] = pd
+	r.mu.Unlock()
+	if err := r.poller.AddReadWrite(&netpoll.PollAttachment{FD: pd.fd}, true); err != nil {
+		r.mu.Lock()
+		delete(r.fds, pd.fd)
+		r.mu.Unlock()
+		return err
+	}
+	r.counters.open.Add(1)
+	return nil
+}
+
+// unregister removes pd before its descriptor is closed, so that a reused
+// fd number never reaches pd.
+func (r *reactor) unregister(pd *pollDesc) {
+	_ = r.poller.Delete(pd.fd)
+	r.mu.Lock()
+	if r.fds[pd.fd] == pd {
+		delete(r.fds, pd.fd)
+	}
+	r.mu.Unlock()
+	r.counters.open.Add(-1)
+}
+
+// shutdown evicts every registered descriptor (their waiters wake with
+// net.ErrClosed) and stops the reactor goroutine.
+func (r *reactor) shutdown() {
+	r.mu.RLock()
+	pds := make([]*pollDesc, 0, len(r.fds))
+	for _, pd := range r.fds {
+		pds = append(pds, pd)
+	}
+	r.mu.RUnlock()
+	for _, pd := range pds {
+		pd.evict()
+	}
+	if err := r.poller.Trigger(queue.HighPriority, func(any) error { return gerrors.ErrEngineShutdown }, nil); err != nil {
+		return
+	}
+	<-r.done
+}
+
+func (r *reactor) closePoller() { _ = r.poller.Close() }
