@@ -13,6 +13,7 @@ import (
 // set is serialized by mu; expired and wait are lock-free.
 type deadline struct {
 	r     *reactor
+	wake  chan struct{} // the direction's wake channel: pokes waiters parked before cur existed
 	mu    sync.Mutex
 	timer *Timer                     // guarded by mu; nil when no timer is armed
 	cur   atomic.Pointer[deadlineCh] // nil when no deadline is set
@@ -47,6 +48,12 @@ func (d *deadline) set(t time.Time) {
 		if cur == nil || stale || cur.fired.Load() {
 			cur = &deadlineCh{c: make(chan struct{})}
 			d.cur.Store(cur)
+			// A waiter that parked before this channel existed selects on
+			// the old one (or none): a token makes it look again.
+			select {
+			case d.wake <- struct{}{}:
+			default:
+			}
 		}
 		return cur
 	}

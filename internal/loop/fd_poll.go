@@ -77,6 +77,7 @@ func Register(fd int, stream bool, origin Origin) (*FD, error) {
 	}
 	f := &FD{Sysfd: fd, pd: pd, stream: stream, destroyed: make(chan struct{})}
 	f.rd.r, f.wd.r = r, r
+	f.rd.wake, f.wd.wake = pd.rwake, pd.wwake
 	return f, nil
 }
 

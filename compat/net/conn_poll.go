@@ -1,0 +1,379 @@
+//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
+
+package net
+
+import (
+	"io"
+	"net"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/evshim/evshim/internal/loop"
+	"golang.org/x/sys/unix"
+)
+
+// streamConn is a stream socket on the loop: the part that TCP and Unix
+// connections share. Its methods wrap the loop FD's bare errors in the
+// standard library's shapes, at one point per method, as src/net's conn
+// does.
+//
+// Multiple goroutines may invoke methods on a streamConn simultaneously;
+// every field is immutable after construction.
+type streamConn struct {
+	fd    *loop.FD
+	net   string // the network as the caller named it: "tcp", "tcp4", "tcp6", "unix"
+	laddr Addr
+	raddr Addr
+}
+
+func (c *streamConn) opError(op string, err error) error {
+	return &net.OpError{Op: op, Net: c.net, Source: c.laddr, Addr: c.raddr, Err: err}
+}
+
+// wrapSyscall gives a bare errno the syscall's name, as src/net does; the
+// loop's sentinels pass unchanged.
+func wrapSyscall(name string, err error) error {
+	if errno, ok := err.(syscall.Errno); ok {
+		return os.NewSyscallError(name, errno)
+	}
+	return err
+}
+
+func (c *streamConn) Read(b []byte) (int, error) {
+	n, err := c.fd.Read(b)
+	if err != nil && err != io.EOF {
+		err = c.opError("read", wrapSyscall("read", err))
+	}
+	return n, err
+}
+
+func (c *streamConn) Write(b []byte) (int, error) {
+	n, err := c.fd.Write(b)
+	if err != nil {
+		err = c.opError("write", wrapSyscall("write", err))
+	}
+	return n, err
+}
+
+func (c *streamConn) Close() error {
+	if err := c.fd.Close(); err != nil {
+		return c.opError("close", err)
+	}
+	return nil
+}
+
+func (c *streamConn) LocalAddr() Addr  { return c.laddr }
+func (c *streamConn) RemoteAddr() Addr { return c.raddr }
+
+func (c *streamConn) SetDeadline(t time.Time) error {
+	if err := c.fd.SetDeadline(t); err != nil {
+		return c.opError("set", err)
+	}
+	return nil
+}
+
+func (c *streamConn) SetReadDeadline(t time.Time) error {
+	if err := c.fd.SetReadDeadline(t); err != nil {
+		return c.opError("set", err)
+	}
+	return nil
+}
+
+func (c *streamConn) SetWriteDeadline(t time.Time) error {
+	if err := c.fd.SetWriteDeadline(t); err != nil {
+		return c.opError("set", err)
+	}
+	return nil
+}
+
+func (c *streamConn) CloseRead() error {
+	if err := c.fd.Shutdown(unix.SHUT_RD); err != nil {
+		return c.opError("close", wrapSyscall("shutdown", err))
+	}
+	return nil
+}
+
+func (c *streamConn) CloseWrite() error {
+	if err := c.fd.Shutdown(unix.SHUT_WR); err != nil {
+		return c.opError("close", wrapSyscall("shutdown", err))
+	}
+	return nil
+}
+
+func (c *streamConn) File() (*os.File, error) {
+	f, err := dupFile(c.fd)
+	if err != nil {
+		return nil, c.opError("file", err)
+	}
+	return f, nil
+}
+
+func (c *streamConn) SyscallConn() (syscall.RawConn, error) {
+	return &rawConn{fd: c.fd, net: c.net, laddr: c.laddr, raddr: c.raddr}, nil
+}
+
+func (c *streamConn) setsockopt(level, opt, value int) error {
+	var serr error
+	err := c.fd.RawControl(func(s uintptr) { serr = unix.SetsockoptInt(int(s), level, opt, value) })
+	if err == nil {
+		err = wrapSyscall("setsockopt", serr)
+	}
+	if err != nil {
+		return c.opError("set", err)
+	}
+	return nil
+}
+
+func (c *streamConn) SetReadBuffer(bytes int) error {
+	return c.setsockopt(unix.SOL_SOCKET, unix.SO_RCVBUF, bytes)
+}
+
+func (c *streamConn) SetWriteBuffer(bytes int) error {
+	return c.setsockopt(unix.SOL_SOCKET, unix.SO_SNDBUF, bytes)
+}
+
+// withStd runs f on a short-lived standard library connection over a
+// duplicate of the socket. Socket options belong to the socket, not the
+// descriptor, so this lets the stdlib's own per-platform code set the
+// options whose encoding differs between kernels (keep-alive timing,
+// MPTCP). It costs two dup(2) calls, which is fine for calls made once per
+// connection at most.
+func (c *streamConn) withStd(f func(net.Conn) error) error {
+	file, err := dupFile(c.fd)
+	if err != nil {
+		return c.opError("set", err)
+	}
+	sc, err := net.FileConn(file)
+	file.Close()
+	if err != nil {
+		return c.opError("set", err)
+	}
+	defer sc.Close()
+	return f(sc)
+}
+
+// dupFile returns a close-on-exec duplicate of fd's socket as an *os.File,
+// as the standard library's File methods do.
+func dupFile(fd *loop.FD) (*os.File, error) {
+	ns, err := fd.Dup()
+	if err != nil {
+		return nil, wrapSyscall("dup", err)
+	}
+	return os.NewFile(uintptr(ns), "evshim-socket"), nil
+}
+
+// rawConn implements syscall.RawConn over a loop FD: Read and Write park on
+// the loop between calls of f, as the stdlib's park on its netpoller.
+type rawConn struct {
+	fd    *loop.FD
+	net   string
+	laddr Addr
+	raddr Addr
+}
+
+func (c *rawConn) Control(f func(uintptr)) error {
+	if err := c.fd.RawControl(f); err != nil {
+		return &net.OpError{Op: "raw-control", Net: c.net, Source: nil, Addr: c.laddr, Err: err}
+	}
+	return nil
+}
+
+func (c *rawConn) Read(f func(uintptr) bool) error {
+	if err := c.fd.RawRead(f); err != nil {
+		return &net.OpError{Op: "raw-read", Net: c.net, Source: c.laddr, Addr: c.raddr, Err: err}
+	}
+	return nil
+}
+
+func (c *rawConn) Write(f func(uintptr) bool) error {
+	if err := c.fd.RawWrite(f); err != nil {
+		return &net.OpError{Op: "raw-write", Net: c.net, Source: c.laddr, Addr: c.raddr, Err: err}
+	}
+	return nil
+}
+
+// tcpConn is a TCP connection on the loop.
+type tcpConn struct {
+	streamConn
+}
+
+func (c *tcpConn) SetNoDelay(noDelay bool) error {
+	v := 0
+	if noDelay {
+		v = 1
+	}
+	return c.setsockopt(unix.IPPROTO_TCP, unix.TCP_NODELAY, v)
+}
+
+func (c *tcpConn) SetKeepAlive(keepalive bool) error {
+	v := 0
+	if keepalive {
+		v = 1
+	}
+	return c.setsockopt(unix.SOL_SOCKET, unix.SO_KEEPALIVE, v)
+}
+
+func (c *tcpConn) SetKeepAlivePeriod(d time.Duration) error {
+	return c.withStd(func(sc net.Conn) error { return c.reshape(sc.(*net.TCPConn).SetKeepAlivePeriod(d)) })
+}
+
+func (c *tcpConn) SetKeepAliveConfig(config KeepAliveConfig) error {
+	return c.withStd(func(sc net.Conn) error { return c.reshape(sc.(*net.TCPConn).SetKeepAliveConfig(config)) })
+}
+
+func (c *tcpConn) MultipathTCP() (bool, error) {
+	var ok bool
+	err := c.withStd(func(sc net.Conn) error {
+		var err error
+		ok, err = sc.(*net.TCPConn).MultipathTCP()
+		return c.reshape(err)
+	})
+	return ok, err
+}
+
+// reshape puts this connection's network and addresses into an OpError
+// that the stdlib built for a temporary connection.
+func (c *streamConn) reshape(err error) error {
+	if oe, ok := err.(*net.OpError); ok {
+		return c.opError(oe.Op, oe.Err)
+	}
+	return err
+}
+
+func (c *tcpConn) SetLinger(sec int) error {
+	var l unix.Linger
+	if sec >= 0 {
+		l.Onoff = 1
+		l.Linger = int32(sec)
+	}
+	var serr error
+	err := c.fd.RawControl(func(s uintptr) { serr = unix.SetsockoptLinger(int(s), unix.SOL_SOCKET, unix.SO_LINGER, &l) })
+	if err == nil {
+		err = wrapSyscall("setsockopt", serr)
+	}
+	if err != nil {
+		return c.opError("set", err)
+	}
+	return nil
+}
+
+// ReadFrom copies r into the connection. It is io.Copy through a 32 KiB
+// buffer: the stdlib's splice and sendfile fast paths are not taken.
+func (c *tcpConn) ReadFrom(r io.Reader) (int64, error) {
+	n, err := io.Copy(writerOnly{c}, r)
+	if err != nil && err != io.EOF {
+		err = c.opError("readfrom", err)
+	}
+	return n, err
+}
+
+// WriteTo copies the connection into w until EOF.
+func (c *tcpConn) WriteTo(w io.Writer) (int64, error) {
+	n, err := io.Copy(w, readerOnly{c})
+	if err != nil && err != io.EOF {
+		err = c.opError("writeto", err)
+	}
+	return n, err
+}
+
+// writerOnly and readerOnly hide ReadFrom and WriteTo so that io.Copy does
+// not call back into them.
+type writerOnly struct{ io.Writer }
+type readerOnly struct{ io.Reader }
+
+// unixConn is a Unix stream connection on the loop.
+type unixConn struct {
+	streamConn
+}
+
+func (c *unixConn) ReadFrom(b []byte) (int, Addr, error) {
+	n, addr, err := c.ReadFromUnix(b)
+	if addr == nil {
+		return n, nil, err
+	}
+	return n, addr, err
+}
+
+func (c *unixConn) ReadFromUnix(b []byte) (int, *UnixAddr, error) {
+	n, _, _, sa, err := c.fd.ReadMsg(b, nil, 0)
+	if err == nil && n == 0 && len(b) > 0 {
+		err = io.EOF
+	}
+	if err != nil {
+		return n, nil, c.opError("read", wrapSyscall("recvmsg", err))
+	}
+	// An unnamed peer has no address, as in the standard library.
+	if a := sockaddrToUnix(sa); a != nil && a.Name != "" {
+		return n, a, nil
+	}
+	return n, nil, nil
+}
+
+func (c *unixConn) ReadMsgUnix(b, oob []byte) (n, oobn, flags int, addr *UnixAddr, err error) {
+	var sa unix.Sockaddr
+	n, oobn, flags, sa, err = c.fd.ReadMsg(b, oob, readMsgFlags)
+	if err == nil && n == 0 && oobn == 0 && len(b) > 0 {
+		err = io.EOF
+	}
+	if err == nil && oobn > 0 {
+		setReadMsgCloseOnExec(oob[:oobn])
+	}
+	if err != nil {
+		return n, oobn, flags, nil, c.opError("read", wrapSyscall("recvmsg", err))
+	}
+	if a := sockaddrToUnix(sa); a != nil && a.Name != "" {
+		return n, oobn, flags, a, nil
+	}
+	return n, oobn, flags, nil, nil
+}
+
+func (c *unixConn) WriteMsgUnix(b, oob []byte, addr *UnixAddr) (n, oobn int, err error) {
+	if addr != nil {
+		return 0, 0, &net.OpError{Op: "write", Net: c.net, Source: c.laddr, Addr: addr, Err: net.ErrWriteToConnected}
+	}
+	n, oobn, err = c.fd.WriteMsg(b, oob, nil)
+	if err != nil {
+		return n, oobn, c.opError("write", wrapSyscall("sendmsg", err))
+	}
+	return n, oobn, nil
+}
+
+func (c *unixConn) WriteTo(b []byte, addr Addr) (int, error) {
+	a, ok := addr.(*UnixAddr)
+	if !ok {
+		return 0, &net.OpError{Op: "write", Net: c.net, Source: c.laddr, Addr: addr, Err: syscall.EINVAL}
+	}
+	return c.WriteToUnix(b, a)
+}
+
+func (c *unixConn) WriteToUnix(b []byte, addr *UnixAddr) (int, error) {
+	var a Addr
+	if addr != nil {
+		a = addr
+	}
+	return 0, &net.OpError{Op: "write", Net: c.net, Source: c.laddr, Addr: a, Err: net.ErrWriteToConnected}
+}
+
+func sockaddrToUnix(sa unix.Sockaddr) *UnixAddr {
+	if s, ok := sa.(*unix.SockaddrUnix); ok {
+		return &UnixAddr{Name: s.Name, Net: "unix"}
+	}
+	return nil
+}
+
+func sockaddrToTCP(sa unix.Sockaddr) *TCPAddr {
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		return &TCPAddr{IP: append(IP(nil), sa.Addr[:]...), Port: sa.Port}
+	case *unix.SockaddrInet6:
+		a := &TCPAddr{IP: append(IP(nil), sa.Addr[:]...), Port: sa.Port}
+		if sa.ZoneId != 0 {
+			if ifi, err := net.InterfaceByIndex(int(sa.ZoneId)); err == nil {
+				a.Zone = ifi.Name
+			}
+		}
+		return a
+	}
+	return nil
+}

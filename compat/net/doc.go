@@ -1,0 +1,46 @@
+// Package net is a drop-in replacement for the standard library's [net]
+// package whose stream connections are driven by evshim's single,
+// process-wide event loop.
+//
+// Swap the import and keep the code:
+//
+//	import net "github.com/evshim/evshim/compat/net"
+//
+// Every exported identifier of the standard library's net exists here with
+// a signature that compiles where the stdlib's did. Types that values flow
+// through (Conn, Listener, Addr, OpError, ...) are aliases of the stdlib's,
+// and sentinels (ErrClosed, ...) are the stdlib's own values.
+//
+// # What runs on the loop
+//
+// TCP ("tcp", "tcp4", "tcp6") and Unix stream ("unix") connections and
+// listeners: Read, Write, Accept and the raw SyscallConn Read/Write make
+// their syscalls on the caller's goroutine and, when the kernel answers
+// EAGAIN, park until the loop reports readiness, the deadline passes or the
+// connection is closed: the model of gevent's sockets and of Go's own
+// netpoller, with the loop in place of the runtime's poller. Deadline
+// expiries are delivered as loop callbacks.
+//
+// # What the standard library serves
+//
+// Name resolution, the TCP handshake of Dial (the connected socket then
+// moves onto the loop), packet sockets (udp, ip, unixgram), unixpacket,
+// Pipe, interfaces and the parsers. COMPAT.md at the repository root lists
+// every identifier with its status and the reason.
+//
+// # Differences
+//
+//   - TCPConn, TCPListener, UnixConn, UnixListener, Dialer and ListenConfig
+//     are this package's own types with the stdlib's full method and field
+//     sets; a type assertion to *net.TCPConn on a Conn from this package
+//     fails. Assert to this package's type or to an interface.
+//   - TCPConn.ReadFrom and WriteTo copy through user space; the stdlib's
+//     splice and sendfile paths are not taken.
+//   - On platforms without a loop (gnet's pollers cover Linux and the BSDs)
+//     every call is served by the standard library.
+//
+// # Concurrency
+//
+// Multiple goroutines may invoke methods on a Conn or Listener
+// simultaneously, as with the standard library.
+package net
