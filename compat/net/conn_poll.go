@@ -31,6 +31,12 @@ func (c *streamConn) opError(op string, err error) error {
 	return &net.OpError{Op: op, Net: c.net, Source: c.laddr, Addr: c.raddr, Err: err}
 }
 
+// setError is the shape of the stdlib's errors from the setters that every
+// conn has (deadlines, buffer sizes): no source, the local address as Addr.
+func (c *streamConn) setError(err error) error {
+	return &net.OpError{Op: "set", Net: c.net, Source: nil, Addr: c.laddr, Err: err}
+}
+
 // wrapSyscall gives a bare errno the syscall's name, as src/net does; the
 // loop's sentinels pass unchanged.
 func wrapSyscall(name string, err error) error {
@@ -68,21 +74,21 @@ func (c *streamConn) RemoteAddr() Addr { return c.raddr }
 
 func (c *streamConn) SetDeadline(t time.Time) error {
 	if err := c.fd.SetDeadline(t); err != nil {
-		return c.opError("set", err)
+		return c.setError(err)
 	}
 	return nil
 }
 
 func (c *streamConn) SetReadDeadline(t time.Time) error {
 	if err := c.fd.SetReadDeadline(t); err != nil {
-		return c.opError("set", err)
+		return c.setError(err)
 	}
 	return nil
 }
 
 func (c *streamConn) SetWriteDeadline(t time.Time) error {
 	if err := c.fd.SetWriteDeadline(t); err != nil {
-		return c.opError("set", err)
+		return c.setError(err)
 	}
 	return nil
 }
@@ -126,31 +132,17 @@ func (c *streamConn) setsockopt(level, opt, value int) error {
 }
 
 func (c *streamConn) SetReadBuffer(bytes int) error {
-	return c.setsockopt(unix.SOL_SOCKET, unix.SO_RCVBUF, bytes)
+	if err := c.setsockopt(unix.SOL_SOCKET, unix.SO_RCVBUF, bytes); err != nil {
+		return c.setError(err.(*net.OpError).Err)
+	}
+	return nil
 }
 
 func (c *streamConn) SetWriteBuffer(bytes int) error {
-	return c.setsockopt(unix.SOL_SOCKET, unix.SO_SNDBUF, bytes)
-}
-
-// withStd runs f on a short-lived standard library connection over a
-// duplicate of the socket. Socket options belong to the socket, not the
-// descriptor, so this lets the stdlib's own per-platform code set the
-// options whose encoding differs between kernels (keep-alive timing,
-// MPTCP). It costs two dup(2) calls, which is fine for calls made once per
-// connection at most.
-func (c *streamConn) withStd(f func(net.Conn) error) error {
-	file, err := dupFile(c.fd)
-	if err != nil {
-		return c.opError("set", err)
+	if err := c.setsockopt(unix.SOL_SOCKET, unix.SO_SNDBUF, bytes); err != nil {
+		return c.setError(err.(*net.OpError).Err)
 	}
-	sc, err := net.FileConn(file)
-	file.Close()
-	if err != nil {
-		return c.opError("set", err)
-	}
-	defer sc.Close()
-	return f(sc)
+	return nil
 }
 
 // dupFile returns a close-on-exec duplicate of fd's socket as an *os.File,
@@ -214,31 +206,39 @@ func (c *tcpConn) SetKeepAlive(keepalive bool) error {
 	return c.setsockopt(unix.SOL_SOCKET, unix.SO_KEEPALIVE, v)
 }
 
+// SetKeepAlivePeriod sets the idle time before probes, as the stdlib does
+// (it leaves SO_KEEPALIVE alone).
 func (c *tcpConn) SetKeepAlivePeriod(d time.Duration) error {
-	return c.withStd(func(sc net.Conn) error { return c.reshape(sc.(*net.TCPConn).SetKeepAlivePeriod(d)) })
+	var serr error
+	err := c.fd.RawControl(func(s uintptr) { serr = setKeepAliveIdle(int(s), d) })
+	if err == nil {
+		err = wrapSyscall("setsockopt", serr)
+	}
+	if err != nil {
+		return c.opError("set", err)
+	}
+	return nil
 }
 
 func (c *tcpConn) SetKeepAliveConfig(config KeepAliveConfig) error {
-	return c.withStd(func(sc net.Conn) error { return c.reshape(sc.(*net.TCPConn).SetKeepAliveConfig(config)) })
+	var serr error
+	err := c.fd.RawControl(func(s uintptr) { serr = setKeepAliveConfig(int(s), config) })
+	if err == nil {
+		err = wrapSyscall("setsockopt", serr)
+	}
+	if err != nil {
+		return c.opError("set", err)
+	}
+	return nil
 }
 
 func (c *tcpConn) MultipathTCP() (bool, error) {
 	var ok bool
-	err := c.withStd(func(sc net.Conn) error {
-		var err error
-		ok, err = sc.(*net.TCPConn).MultipathTCP()
-		return c.reshape(err)
-	})
-	return ok, err
-}
-
-// reshape puts this connection's network and addresses into an OpError
-// that the stdlib built for a temporary connection.
-func (c *streamConn) reshape(err error) error {
-	if oe, ok := err.(*net.OpError); ok {
-		return c.opError(oe.Op, oe.Err)
+	err := c.fd.RawControl(func(s uintptr) { ok = usingMPTCP(int(s)) })
+	if err != nil {
+		return false, c.opError("get", err)
 	}
-	return err
+	return ok, nil
 }
 
 func (c *tcpConn) SetLinger(sec int) error {

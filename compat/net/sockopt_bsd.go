@@ -1,27 +1,13 @@
-//go:build darwin || dragonfly || freebsd || netbsd || openbsd
+//go:build dragonfly || freebsd || netbsd
 
 package net
 
-import (
-	"net"
+import "golang.org/x/sys/unix"
 
-	"golang.org/x/sys/unix"
+const (
+	tcpKeepIdle  = unix.TCP_KEEPIDLE
+	tcpKeepIntvl = unix.TCP_KEEPINTVL
+	tcpKeepCnt   = unix.TCP_KEEPCNT
 )
 
-// setAcceptedOptions gives an accepted connection the options the standard
-// library gives it: TCP_NODELAY, and keep-alive through the stdlib's own
-// per-kernel code, since these kernels name and scale the timing options
-// differently.
-func setAcceptedOptions(c *tcpConn, lc ListenConfig) error {
-	if err := c.setsockopt(unix.IPPROTO_TCP, unix.TCP_NODELAY, 1); err != nil {
-		return err
-	}
-	cfg := lc.KeepAliveConfig
-	if !cfg.Enable && lc.KeepAlive >= 0 {
-		cfg = KeepAliveConfig{Enable: true, Idle: lc.KeepAlive}
-	}
-	if !cfg.Enable {
-		return nil
-	}
-	return c.withStd(func(sc net.Conn) error { return sc.(*net.TCPConn).SetKeepAliveConfig(cfg) })
-}
+func usingMPTCP(fd int) bool { return false }

@@ -1,3 +1,5 @@
+//go:build darwin || netbsd || openbsd
+
 package loop
 
 import (
@@ -6,7 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// accept: Darwin has no accept4, so the flags are set after the call,
+// accept: Darwin (and x/sys for NetBSD and OpenBSD) has no accept4, so the flags are set after the call,
 // under ForkLock so that no fork inherits the descriptor in between.
 func accept(s int) (int, unix.Sockaddr, string, error) {
 	syscall.ForkLock.RLock()
