@@ -1,0 +1,237 @@
+//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
+
+package loop
+
+import (
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+	"golang.org/x/sys/unix"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(stopLoop{m}) }
+
+type stopLoop struct{ m *testing.M }
+
+func (s stopLoop) Run() int {
+	code := s.m.Run()
+	Shutdown()
+	return code
+}
+
+// withLoop runs the test on a fresh default loop configured with cfg.
+func withLoop(t *testing.T, cfg Config) *Loop {
+	t.Helper()
+	if !Available() {
+		t.Skip("no loop on this platform")
+	}
+	Shutdown()
+	Configure(cfg)
+	t.Cleanup(func() { Shutdown(); Configure(Config{}) })
+	return Default()
+}
+
+func TestLazyStartStopRestart(t *testing.T) {
+	withLoop(t, Config{Reactors: 2})
+	Shutdown()
+	if Running() != nil {
+		t.Fatal("Running after Shutdown")
+	}
+	if s := CurrentStats(); s.Loops != 0 {
+		t.Fatalf("stats after Shutdown report %d loops", s.Loops)
+	}
+	lp := Default()
+	if lp == nil || lp.Reactors() != 2 {
+		t.Fatalf("restart: got %v", lp)
+	}
+	if s := lp.Stats(); s.Loops != 2 {
+		t.Fatalf("Stats().Loops = %d, want 2", s.Loops)
+	}
+}
+
+func TestConcurrentFirstUse(t *testing.T) {
+	withLoop(t, Config{})
+	Shutdown()
+	var wg sync.WaitGroup
+	got := make([]*Loop, 16)
+	for i := range got {
+		wg.Add(1)
+		go func() { defer wg.Done(); got[i] = Default() }()
+	}
+	wg.Wait()
+	for _, lp := range got {
+		if lp != got[0] {
+			t.Fatal("concurrent first calls started more than one loop")
+		}
+	}
+}
+
+func TestPostOrderAndInLoop(t *testing.T) {
+	lp := withLoop(t, Config{Reactors: 1})
+	if InLoop() {
+		t.Fatal("InLoop true on a test goroutine")
+	}
+	var got []int
+	inLoop := make(chan bool, 1)
+	done := make(chan struct{})
+	for i := 0; i < 100; i++ {
+		if err := lp.Post(func() { got = append(got, i) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lp.Post(func() { inLoop <- InLoop(); close(done) })
+	<-done
+	if !<-inLoop {
+		t.Error("InLoop false inside a posted func")
+	}
+	for i, v := range got {
+		if v != i {
+			t.Fatalf("posted funcs ran out of order: %v", got)
+		}
+	}
+	if s := lp.Stats(); s.Tasks < 101 || s.Callbacks < 101 {
+		t.Errorf("Tasks = %d, Callbacks = %d; want >= 101", s.Tasks, s.Callbacks)
+	}
+}
+
+func TestPostAfterShutdown(t *testing.T) {
+	lp := withLoop(t, Config{})
+	Shutdown()
+	if err := lp.Post(func() {}); err == nil {
+		t.Error("Post on a stopped loop succeeded")
+	}
+}
+
+func TestAfterFuncAndStop(t *testing.T) {
+	lp := withLoop(t, Config{Reactors: 1})
+	fired := make(chan bool, 1)
+	lp.AfterFunc(time.Millisecond, func() { fired <- InLoop() })
+	if !<-fired {
+		t.Error("timer func did not run on the loop")
+	}
+	stopped := lp.AfterFunc(time.Hour, func() { t.Error("stopped timer ran") })
+	if !stopped.Stop() {
+		t.Error("Stop of a pending timer reported false")
+	}
+	if stopped.Stop() {
+		t.Error("second Stop reported true")
+	}
+	if s := lp.Stats(); s.Timers != 1 {
+		t.Errorf("Timers = %d, want 1", s.Timers)
+	}
+}
+
+func TestWatchdogReportsStall(t *testing.T) {
+	stalls := make(chan Stall, 1)
+	lp := withLoop(t, Config{Reactors: 1, StallLimit: 20 * time.Millisecond, OnStall: func(s Stall) {
+		select {
+		case stalls <- s:
+		default:
+		}
+	}})
+	release := make(chan struct{})
+	lp.Post(func() { <-release }) // deliberately blocks the loop
+	s := <-stalls
+	close(release)
+	if s.Reactor != 0 || s.Duration < 20*time.Millisecond {
+		t.Errorf("stall report %+v", s)
+	}
+	if !strings.Contains(string(s.Stack), "TestWatchdogReportsStall") {
+		t.Errorf("stall stack does not show the blocking callback:\n%s", s.Stack)
+	}
+	done := make(chan struct{})
+	lp.Post(func() { close(done) })
+	<-done
+	if st := lp.Stats(); st.Stalls < 1 || st.LongestCallback < 20*time.Millisecond {
+		t.Errorf("Stalls = %d, LongestCallback = %v", st.Stalls, st.LongestCallback)
+	}
+}
+
+// socketpair returns two connected non-blocking stream sockets.
+func socketpair(t *testing.T) (int, int) {
+	t.Helper()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fds[0], fds[1]
+}
+
+func TestFDReadWakesOnData(t *testing.T) {
+	lp := withLoop(t, Config{Reactors: 1})
+	a, b := socketpair(t)
+	defer unix.Close(b)
+	fd, err := Register(a, true, Adopted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fd.Close()
+	go func() {
+		time.Sleep(10 * time.Millisecond)
+		unix.Write(b, []byte("hi"))
+	}()
+	buf := make([]byte, 8)
+	n, err := fd.Read(buf)
+	if err != nil || string(buf[:n]) != "hi" {
+		t.Fatalf("Read = %q, %v", buf[:n], err)
+	}
+	s := lp.Stats()
+	if s.Parks == 0 || s.Wakeups == 0 || s.Events == 0 || s.BytesIn != 2 {
+		t.Errorf("stats after a parked read: %+v", s)
+	}
+}
+
+func TestFDDeadlineAndClose(t *testing.T) {
+	withLoop(t, Config{Reactors: 1})
+	a, b := socketpair(t)
+	defer unix.Close(b)
+	fd, err := Register(a, true, Adopted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+	if _, err := fd.Read(make([]byte, 1)); err != os.ErrDeadlineExceeded {
+		t.Fatalf("Read past deadline = %v", err)
+	}
+	fd.SetReadDeadline(time.Time{})
+	errc := make(chan error, 1)
+	go func() { _, err := fd.Read(make([]byte, 1)); errc <- err }()
+	time.Sleep(10 * time.Millisecond)
+	if err := fd.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errc; err != net.ErrClosed {
+		t.Fatalf("Read during Close = %v, want net.ErrClosed", err)
+	}
+	if err := fd.Close(); err != net.ErrClosed {
+		t.Fatalf("second Close = %v", err)
+	}
+	// The descriptor is closed: its number is free again.
+	if _, err := unix.FcntlInt(uintptr(a), unix.F_GETFD, 0); err != syscall.EBADF {
+		t.Errorf("fd %d still open after Close (err %v)", a, err)
+	}
+}
+
+func TestShutdownWakesWaiters(t *testing.T) {
+	withLoop(t, Config{Reactors: 1})
+	a, b := socketpair(t)
+	defer unix.Close(b)
+	fd, err := Register(a, true, Adopted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fd.Close()
+	errc := make(chan error, 1)
+	go func() { _, err := fd.Read(make([]byte, 1)); errc <- err }()
+	time.Sleep(10 * time.Millisecond)
+	Shutdown()
+	if err := <-errc; err != net.ErrClosed {
+		t.Fatalf("Read across Shutdown = %v, want net.ErrClosed", err)
+	}
+}
