@@ -377,3 +377,29 @@ func sockaddrToTCP(sa unix.Sockaddr) *TCPAddr {
 	}
 	return nil
 }
+
+func init() { loop.FDOf = fdOf }
+
+// fdOf returns the loop FD behind this package's connections and
+// listeners, or nil where the stdlib serves them.
+func fdOf(v any) *loop.FD {
+	switch v := v.(type) {
+	case *TCPConn:
+		if c, ok := v.impl.(*tcpConn); ok {
+			return c.fd
+		}
+	case *UnixConn:
+		if c, ok := v.impl.(*unixConn); ok {
+			return c.fd
+		}
+	case *TCPListener:
+		if l, ok := v.impl.(*tcpListener); ok {
+			return l.fd
+		}
+	case *UnixListener:
+		if l, ok := v.impl.(*unixListener); ok {
+			return l.fd
+		}
+	}
+	return nil
+}

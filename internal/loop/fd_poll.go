@@ -3,6 +3,7 @@
 package loop
 
 import (
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -323,6 +324,113 @@ func (fd *FD) Accept() (nfd int, sa unix.Sockaddr, op string, err error) {
 		return -1, nil, op, err
 	}
 }
+
+// ErrWouldPark is returned by TryRead and ReadWithin when no data came in
+// time: the caller would have had to park longer.
+var ErrWouldPark = errors.New("evshim/loop: no data ready")
+
+// TryRead reads what the kernel has without parking: ErrWouldPark means
+// nothing is there. It is safe on a reactor goroutine, where Read is not.
+func (fd *FD) TryRead(p []byte) (int, error) {
+	if err := fd.incref(); err != nil {
+		return 0, err
+	}
+	defer fd.decref()
+	if !fd.rmu.TryLock() {
+		// Another reader is active; its wake-ups cover this data.
+		return 0, ErrWouldPark
+	}
+	defer fd.rmu.Unlock()
+	n, err := ignoringEINTRIO(unix.Read, fd.Sysfd, p)
+	switch {
+	case err == unix.EAGAIN:
+		return 0, ErrWouldPark
+	case err != nil:
+		return 0, err
+	case n == 0 && len(p) > 0 && fd.stream:
+		return 0, io.EOF
+	}
+	fd.pd.r.counters.bytesIn.Add(uint64(n))
+	return n, nil
+}
+
+// ReadWithin is Read that parks for at most d (besides the read deadline),
+// then returns ErrWouldPark. compat/http uses it to wait briefly for the
+// next keep-alive request before handing the connection to the loop.
+func (fd *FD) ReadWithin(p []byte, d time.Duration) (int, error) {
+	if err := fd.readLock(); err != nil {
+		return 0, err
+	}
+	defer fd.readUnlock()
+	if err := fd.prepare(&fd.rd); err != nil {
+		return 0, err
+	}
+	var give <-chan time.Time
+	for {
+		n, err := ignoringEINTRIO(unix.Read, fd.Sysfd, p)
+		if err == nil {
+			if n == 0 && len(p) > 0 && fd.stream {
+				return 0, io.EOF
+			}
+			fd.pd.r.counters.bytesIn.Add(uint64(n))
+			return n, nil
+		}
+		if err != unix.EAGAIN {
+			return 0, err
+		}
+		if give == nil {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			give = t.C
+		}
+		fd.pd.r.counters.parks.Add(1)
+		select {
+		case <-fd.pd.rwake:
+		case <-fd.pd.closing:
+			return 0, net.ErrClosed
+		case <-fd.rd.wait():
+			if err := fd.prepare(&fd.rd); err != nil {
+				return 0, err
+			}
+		case <-give:
+			return 0, ErrWouldPark
+		}
+	}
+}
+
+// OnReadable hands the descriptor's read readiness to fn, which then runs
+// on the reactor goroutine for every readable or hang-up event instead of
+// waking a parked reader; nil gives readiness back to readers. Because
+// readiness is edge-triggered, setting fn also posts one call of fn, so
+// data that arrived before is not missed. fn must not block.
+func (fd *FD) OnReadable(fn func()) error {
+	if fn == nil {
+		fd.pd.onReadable.Store(nil)
+		// A reader may park next: give it a look at what came meanwhile.
+		fd.pd.wake(fd.pd.rwake)
+		return nil
+	}
+	fd.pd.onReadable.Store(&fn)
+	return fd.pd.r.post(func() {
+		if h := fd.pd.onReadable.Load(); h != nil {
+			(*h)()
+		}
+	})
+}
+
+// OnLoop reports whether the caller runs on this FD's reactor goroutine.
+func (fd *FD) OnLoop() bool { return fd.pd.r.gid.Load() == goid() }
+
+// Post queues fn on this FD's reactor.
+func (fd *FD) Post(fn func()) error { return fd.pd.r.post(fn) }
+
+// AfterFunc runs fn on this FD's reactor after d.
+func (fd *FD) AfterFunc(d time.Duration, fn func()) *Timer { return fd.pd.r.afterFunc(d, fn) }
+
+// FDOf returns the loop descriptor behind a connection or listener made by
+// a compat package, or nil. compat/net sets it when it loads, so that
+// compat/http can serve compat/net's connections from the loop.
+var FDOf = func(any) *FD { return nil }
 
 // SetReadDeadline sets the deadline for Read, Accept and RawRead.
 func (fd *FD) SetReadDeadline(t time.Time) error { return fd.setDeadline(&fd.rd, t) }

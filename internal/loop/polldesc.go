@@ -1,6 +1,9 @@
 package loop
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Events is the readiness a reactor reports for a descriptor.
 type Events uint8
@@ -25,6 +28,11 @@ type pollDesc struct {
 
 	closing   chan struct{} // closed by evict: every wait returns net.ErrClosed
 	evictOnce sync.Once
+
+	// onReadable, when set, takes the read readiness: the reactor calls it
+	// instead of waking a parked reader. compat/http parks idle keep-alive
+	// connections this way, with no goroutine.
+	onReadable atomic.Pointer[func()]
 }
 
 func newPollDesc(fd int, r *reactor) *pollDesc {
@@ -40,7 +48,11 @@ func newPollDesc(fd int, r *reactor) *pollDesc {
 // notify runs on the reactor goroutine. It never blocks.
 func (pd *pollDesc) notify(e Events) {
 	if e&(Readable|Hangup) != 0 {
-		pd.wake(pd.rwake)
+		if h := pd.onReadable.Load(); h != nil {
+			(*h)()
+		} else {
+			pd.wake(pd.rwake)
+		}
 	}
 	if e&(Writable|Hangup) != 0 {
 		pd.wake(pd.wwake)

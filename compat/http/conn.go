@@ -1,0 +1,411 @@
+package http
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/evshim/evshim/internal/loop"
+)
+
+// conn is one accepted connection that the loop serves between requests.
+// It is the net.Conn that the user's ConnState and ConnContext see, the
+// same value for the connection's whole life.
+//
+// While parked, the loop owns buf and the timers: they are touched only by
+// loop callbacks (onReadable, the timer funcs, handOver), and by park
+// before it gives readiness to the loop. state is the hand-off point.
+type conn struct {
+	net.Conn          // the compat/net connection; immutable
+	fd       *loop.FD // its loop descriptor; immutable
+	srv      *Server  // immutable
+	base     context.Context
+	ctx      context.Context // ConnContext's result, computed once at accept
+
+	state  atomic.Int32 // connParked, connServed or connClosed
+	closed atomic.Bool  // Closed has been reported to ConnState
+
+	buf       []byte      // loop-owned while parked: the next request's bytes so far
+	idleTimer *loop.Timer // loop-owned: closes an idle parked connection
+	hdrTimer  *loop.Timer // loop-owned: closes a connection whose head trickles in
+}
+
+const (
+	connServed int32 = iota // net/http serves it (or it is being handed over)
+	connParked              // the loop holds it: no goroutine
+	connClosed
+)
+
+// park gives the connection to the loop until the next request head is
+// complete. seen holds bytes already read for that request. Called from
+// the goroutine that served the connection, or from Serve after accept.
+func (c *conn) park(seen []byte) {
+	s := c.srv
+	if s.shuttingDown() || s.keepAlivesOff.Load() {
+		c.closeNow()
+		return
+	}
+	c.buf = seen
+	s.parked.Store(c, struct{}{})
+	c.state.Store(connParked)
+	if s.shuttingDown() { // raced with Shutdown's sweep
+		c.closeParked()
+		return
+	}
+	if err := c.fd.OnReadable(c.onReadable); err != nil {
+		c.closeParked()
+		return
+	}
+	// The timers start on the loop, after the first look at the socket.
+}
+
+// onReadable runs on the loop whenever the parked connection is readable.
+// It reads what has arrived and hands the connection to net/http once a
+// request head is complete (or can never be: too large, or malformed).
+func (c *conn) onReadable() {
+	if c.state.Load() != connParked {
+		return
+	}
+	limit := c.srv.maxHeaderBytes() + 4096 // net/http's initialReadLimitSize
+	for {
+		if len(c.buf) == cap(c.buf) {
+			if len(c.buf) >= limit {
+				break
+			}
+			c.buf = growHead(c.buf, limit)
+		}
+		n, err := c.fd.TryRead(c.buf[len(c.buf):cap(c.buf)])
+		c.buf = c.buf[:len(c.buf)+n]
+		if errors.Is(err, loop.ErrWouldPark) {
+			break
+		}
+		if err != nil {
+			c.closeParked() // EOF or reset while idle: net/http would close silently
+			return
+		}
+	}
+	if headReady(c.buf, limit) {
+		c.handOver()
+		return
+	}
+	c.armTimers()
+}
+
+// armTimers runs on the loop: an idle connection gets IdleTimeout; one with
+// part of a head gets ReadHeaderTimeout, counted from its first byte as
+// net/http counts it.
+func (c *conn) armTimers() {
+	if len(c.buf) == 0 {
+		if c.idleTimer == nil {
+			if d := c.srv.idleTimeout(); d > 0 {
+				c.idleTimer = c.fd.AfterFunc(d, c.onTimeout)
+			}
+		}
+		return
+	}
+	if c.idleTimer != nil {
+		c.idleTimer.Stop()
+		c.idleTimer = nil
+	}
+	if c.hdrTimer == nil {
+		if d := c.srv.readHeaderTimeout(); d > 0 {
+			c.hdrTimer = c.fd.AfterFunc(d, c.onTimeout)
+		}
+	}
+}
+
+func (c *conn) stopTimers() {
+	if c.idleTimer != nil {
+		c.idleTimer.Stop()
+		c.idleTimer = nil
+	}
+	if c.hdrTimer != nil {
+		c.hdrTimer.Stop()
+		c.hdrTimer = nil
+	}
+}
+
+// onTimeout runs on the loop: the connection stayed idle, or its head
+// trickled, too long. net/http closes such a connection without a reply.
+func (c *conn) onTimeout() {
+	if c.state.Load() == connParked {
+		c.closeParked()
+	}
+}
+
+// handOver runs on the loop: net/http serves the connection from now on,
+// starting with the bytes the loop has read.
+func (c *conn) handOver() {
+	if !c.state.CompareAndSwap(connParked, connServed) {
+		return
+	}
+	c.stopTimers()
+	c.srv.parked.Delete(c)
+	c.fd.OnReadable(nil)
+	t := &turn{c: c, prefix: c.buf}
+	c.buf = nil
+	if c.srv.shuttingDown() {
+		c.closeNow()
+		return
+	}
+	// Two goroutines start here, off the loop: net/http's Serve takes the
+	// connection from a one-shot listener, starts its connection goroutine
+	// and returns.
+	go c.serve(t)
+}
+
+// serve hands t to net/http's server for one stretch of requests.
+func (c *conn) serve(t *turn) {
+	o := &oneShot{next: t, addr: c.LocalAddr(), base: c.base}
+	c.srv.hs.Serve(o)
+	if !o.taken.Load() {
+		// Serve refused the listener: the server is shutting down.
+		c.closeNow()
+	}
+}
+
+// closeParked closes a parked connection; safe from any goroutine.
+func (c *conn) closeParked() {
+	if !c.state.CompareAndSwap(connParked, connClosed) {
+		return
+	}
+	c.srv.parked.Delete(c)
+	c.fd.OnReadable(nil)
+	c.finish()
+}
+
+// closeNow closes a connection that no one else serves.
+func (c *conn) closeNow() {
+	c.state.Store(connClosed)
+	c.finish()
+}
+
+// finish closes the socket and reports Closed once. The report runs on a
+// goroutine of its own: user code never runs on the loop.
+func (c *conn) finish() {
+	c.Conn.Close()
+	if c.markClosed() && c.srv.ConnState != nil {
+		go c.srv.ConnState(c, StateClosed)
+	}
+}
+
+// markClosed reports whether this call is the one that marks the
+// connection closed for ConnState.
+func (c *conn) markClosed() bool { return c.closed.CompareAndSwap(false, true) }
+
+// CloseWrite and CloseRead forward to the connection, so net/http's
+// closeWriteAndWait and hijackers find them.
+func (c *conn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return errors.ErrUnsupported
+}
+
+func (c *conn) CloseRead() error {
+	if cr, ok := c.Conn.(interface{ CloseRead() error }); ok {
+		return cr.CloseRead()
+	}
+	return errors.ErrUnsupported
+}
+
+// headPool recycles the buffers that parked connections read heads into,
+// so that an idle connection holds none.
+var headPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+func growHead(b []byte, limit int) []byte {
+	if cap(b) == 0 {
+		p := headPool.Get().(*[]byte)
+		return (*p)[:0]
+	}
+	n := min(2*cap(b), limit)
+	nb := make([]byte, len(b), n)
+	copy(nb, b)
+	putHead(b)
+	return nb
+}
+
+func putHead(b []byte) {
+	if cap(b) == 4096 {
+		b = b[:0]
+		headPool.Put(&b)
+	}
+}
+
+// headReady reports whether net/http should take the connection now: the
+// header block is complete (an empty line ends it; net/http accepts bare
+// LF line ends), the limit is reached (net/http answers 431), or the
+// request line is complete and malformed (net/http answers 400 at once).
+func headReady(b []byte, limit int) bool {
+	if len(b) >= limit {
+		return true
+	}
+	if bytes.Contains(b, []byte("\n\r\n")) || bytes.Contains(b, []byte("\n\n")) {
+		return true
+	}
+	if i := bytes.IndexByte(b, '\n'); i >= 0 && !requestLineOK(b[:i]) {
+		return true
+	}
+	return false
+}
+
+// requestLineOK is a quick shape check of "METHOD SP target SP HTTP/x.y".
+func requestLineOK(line []byte) bool {
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	method, rest, ok := bytes.Cut(line, []byte(" "))
+	if !ok || len(method) == 0 {
+		return false
+	}
+	for _, ch := range method {
+		if !isTokenChar(ch) {
+			return false
+		}
+	}
+	target, proto, ok := bytes.Cut(rest, []byte(" "))
+	return ok && len(target) > 0 && bytes.HasPrefix(proto, []byte("HTTP/"))
+}
+
+func isTokenChar(ch byte) bool {
+	switch {
+	case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9':
+		return true
+	}
+	return bytes.IndexByte([]byte("!#$%&'*+-.^_`|~"), ch) >= 0
+}
+
+// turn is one stretch of a connection's service by net/http: from a
+// hand-over until net/http closes the connection, hijacks it, or finds it
+// idle and gives it back to the loop. net/http's server sees a turn as its
+// connection; every method is safe for concurrent use.
+type turn struct {
+	c *conn
+
+	mu       sync.Mutex
+	prefix   []byte // guarded by mu: bytes the loop read, served first
+	pooled   []byte // guarded by mu: prefix's buffer, back to headPool once served
+	idle     bool   // guarded by mu: net/http waits for the next request
+	seen     []byte // guarded by mu: bytes returned while idle; the loop gets them back on park
+	gaveUp   bool   // guarded by mu: a Read found the connection idle and empty
+	parked   bool   // guarded by mu: Close gave the connection back to the loop
+	hijacked bool   // guarded by mu
+}
+
+func (t *turn) setIdle(idle bool) {
+	t.mu.Lock()
+	t.idle = idle
+	if !idle {
+		t.seen = nil
+	}
+	t.mu.Unlock()
+}
+
+func (t *turn) setHijacked() {
+	t.mu.Lock()
+	t.hijacked, t.idle = true, false
+	t.mu.Unlock()
+}
+
+func (t *turn) wasParked() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.parked
+}
+
+// Read serves the loop's bytes first. While net/http waits for the next
+// request, a Read that finds nothing returns io.EOF, which net/http takes
+// as a quiet close; Close then parks the connection on the loop.
+func (t *turn) Read(p []byte) (int, error) {
+	t.mu.Lock()
+	if len(t.prefix) > 0 {
+		if t.pooled == nil {
+			t.pooled = t.prefix
+		}
+		n := copy(p, t.prefix)
+		t.prefix = t.prefix[n:]
+		if t.idle {
+			t.seen = append(t.seen, p[:n]...)
+		}
+		if len(t.prefix) == 0 {
+			putHead(t.pooled)
+			t.prefix, t.pooled = nil, nil
+		}
+		t.mu.Unlock()
+		return n, nil
+	}
+	idle := t.idle
+	t.mu.Unlock()
+	if !idle || t.c.srv.shuttingDown() {
+		return t.c.Conn.Read(p)
+	}
+	n, err := t.c.fd.TryRead(p)
+	if errors.Is(err, loop.ErrWouldPark) {
+		t.mu.Lock()
+		t.gaveUp = true
+		t.mu.Unlock()
+		return 0, io.EOF
+	}
+	if err != nil {
+		// The same as a blocking Read would report: let it say so.
+		return t.c.Conn.Read(p)
+	}
+	t.mu.Lock()
+	t.seen = append(t.seen, p[:n]...)
+	t.mu.Unlock()
+	return n, nil
+}
+
+func (t *turn) Write(p []byte) (int, error) { return t.c.Conn.Write(p) }
+
+// Close parks the connection on the loop if net/http is done with it only
+// because it went idle; otherwise it closes it.
+func (t *turn) Close() error {
+	t.mu.Lock()
+	park := t.gaveUp && t.idle && !t.hijacked && !t.parked
+	if park {
+		t.parked = true
+	}
+	seen := t.seen
+	t.seen = nil
+	t.mu.Unlock()
+	if park {
+		t.c.park(seen)
+		return nil
+	}
+	t.c.state.Store(connClosed)
+	return t.c.Conn.Close()
+}
+
+func (t *turn) LocalAddr() net.Addr                { return t.c.LocalAddr() }
+func (t *turn) RemoteAddr() net.Addr               { return t.c.RemoteAddr() }
+func (t *turn) SetDeadline(d time.Time) error      { return t.c.SetDeadline(d) }
+func (t *turn) SetReadDeadline(d time.Time) error  { return t.c.SetReadDeadline(d) }
+func (t *turn) SetWriteDeadline(d time.Time) error { return t.c.SetWriteDeadline(d) }
+func (t *turn) CloseWrite() error                  { return t.c.CloseWrite() }
+func (t *turn) CloseRead() error                   { return t.c.CloseRead() }
+
+// oneShot is a listener that yields one connection, then reports itself
+// closed: net/http's Serve then returns, leaving the connection's own
+// goroutine to serve it.
+type oneShot struct {
+	next  net.Conn
+	addr  net.Addr
+	base  context.Context
+	taken atomic.Bool
+}
+
+var errOneShot = errors.New("evshim/http: one-shot listener done")
+
+func (o *oneShot) Accept() (net.Conn, error) {
+	if o.taken.CompareAndSwap(false, true) {
+		return o.next, nil
+	}
+	return nil, errOneShot
+}
+
+func (o *oneShot) Close() error   { return nil }
+func (o *oneShot) Addr() net.Addr { return o.addr }

@@ -1,0 +1,51 @@
+// Package http is a drop-in replacement for the standard library's
+// [net/http] package whose server holds idle keep-alive connections on
+// evshim's event loop, with no goroutine, and whose default client dials
+// through compat/net.
+//
+// Swap the import and keep the code:
+//
+//	import http "github.com/evshim/evshim/compat/http"
+//
+// Every exported identifier of net/http exists here with a signature that
+// compiles where the stdlib's did. Request, Response, Header, Handler,
+// ResponseWriter, ServeMux, Client, Transport and the rest are aliases of
+// net/http's types; sentinels, context keys and DefaultServeMux are
+// net/http's own values, so http.HandleFunc followed by
+// http.ListenAndServe(addr, nil) works unchanged.
+//
+// # The server
+//
+// Server is this package's own type with every field and method of
+// net/http's. Serving a compat/net listener (what ListenAndServe creates):
+//
+//   - accepting runs on the loop;
+//   - between requests a keep-alive connection is parked on the loop: no
+//     goroutine, no read buffer;
+//   - the loop reads the next request's head and hands the connection to a
+//     goroutine only once the head is complete, so a client that trickles
+//     its head (slowloris) costs no goroutine and is closed by
+//     ReadHeaderTimeout;
+//   - net/http's own connection code then parses the request, runs the
+//     handler and writes the response: request and response semantics,
+//     Flusher, Hijacker, ResponseController, 100-continue, chunked
+//     encoding, trailers, pipelining, panics and malformed input are
+//     net/http's.
+//
+// TLS (ServeTLS, ListenAndServeTLS) and HTTP/2 are served by net/http's
+// own TLS path over compat/net connections, a goroutine per connection.
+//
+// # Differences
+//
+//   - ReadHeaderTimeout defaults to 10 s and IdleTimeout to 120 s when
+//     neither they nor ReadTimeout are set; net/http has no default. Set a
+//     negative value to turn a default off.
+//   - Server's fields are read when it starts serving.
+//   - A type assertion of a *Server to *net/http.Server does not compile;
+//     r.Context().Value(ServerContextKey) holds the *Server.
+//   - A Client or Transport built by hand without a dial function dials
+//     with the standard library; DefaultClient and DefaultTransport dial
+//     through compat/net.
+//
+// COMPAT.md at the repository root lists every identifier with its status.
+package http
