@@ -61,6 +61,10 @@ type Row struct {
 	Deviation string
 	// Counterpart names the Python/gevent equivalent (compat/queue rows).
 	Counterpart string
+	// NoIO marks a Delegated function that does no I/O (a parser, a
+	// constructor, a helper): it bypasses nothing, so "evshim check" does
+	// not report calls to it.
+	NoIO bool
 	// Cases are shimtest case names that back the row. Each runs against the
 	// standard library and against evshim; for a Cooperative row the harness
 	// also checks that the loop's counters moved.
@@ -142,6 +146,9 @@ func Validate(rows []Row) []error {
 		}
 		if (r.Status == Cooperative || r.Status == Partial) && len(r.Cases) == 0 && len(r.Tests) == 0 {
 			errs = append(errs, fmt.Errorf("%s: %v but no case or test backs it", k, r.Status))
+		}
+		if r.NoIO && r.Status != Delegated {
+			errs = append(errs, fmt.Errorf("%s: NoIO on a %v row", k, r.Status))
 		}
 		if r.Status == Partial && r.Deviation == "" {
 			errs = append(errs, fmt.Errorf("%s: partial without a stated deviation", k))

@@ -22,9 +22,13 @@ func netRows() []Row {
 		"IPv4bcast", "IPv4allsys", "IPv4allrouter", "IPv4zero", "IPv6zero", "IPv6unspecified", "IPv6loopback",
 		"IPv6interfacelocalallnodes", "IPv6linklocalallnodes", "IPv6linklocalallrouters",
 		"IPv4len", "IPv6len", "FlagUp", "FlagBroadcast", "FlagLoopback", "FlagPointToPoint", "FlagMulticast", "FlagRunning")
+	noIO := len(rows)
 	add(Delegated, "parser or helper without I/O: nothing to run on a loop", "", nil,
 		"CIDRMask", "IPv4", "IPv4Mask", "ParseIP", "ParseCIDR", "ParseMAC", "JoinHostPort", "SplitHostPort",
 		"TCPAddrFromAddrPort", "UDPAddrFromAddrPort")
+	for i := noIO; i < len(rows); i++ {
+		rows[i].NoIO = true
+	}
 	add(Delegated, "name resolution runs in the stdlib resolver (its own DNS client, or cgo): it blocks a goroutine, not a loop", "", nil,
 		"ResolveIPAddr", "ResolveTCPAddr", "ResolveUDPAddr", "ResolveUnixAddr",
 		"LookupAddr", "LookupCNAME", "LookupHost", "LookupIP", "LookupMX", "LookupNS", "LookupPort", "LookupSRV", "LookupTXT")
@@ -34,8 +38,12 @@ func netRows() []Row {
 		"DialIP", "DialUDP", "ListenIP", "ListenUDP", "ListenMulticastUDP", "ListenPacket", "FilePacketConn",
 		"ListenUnixgram", "Dialer.DialIP", "Dialer.DialUDP", "ListenConfig.ListenPacket")
 	add(Delegated, "net.Pipe is an in-memory synchronous pipe: there is no socket to poll", "", nil, "Pipe")
+	cfg := len(rows)
 	add(Delegated, "configuration only: forwarded to the stdlib dialer or listen config built for each call", "", nil,
 		"Dialer.MultipathTCP", "Dialer.SetMultipathTCP", "ListenConfig.MultipathTCP", "ListenConfig.SetMultipathTCP")
+	for i := cfg; i < len(rows); i++ {
+		rows[i].NoIO = true
+	}
 
 	const dialReason = "the stdlib dialer resolves and completes the handshake (every Dialer field keeps its meaning); the connected socket then moves onto the loop, where all its I/O runs"
 	add(Cooperative, dialReason, "", cs("nettest/tcp/dialed", "nettest/unix/dialed", "dial/errors"), "Dial", "Dialer.Dial", "Dialer.DialContext")
