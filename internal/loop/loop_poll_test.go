@@ -235,3 +235,45 @@ func TestShutdownWakesWaiters(t *testing.T) {
 		t.Fatalf("Read across Shutdown = %v, want net.ErrClosed", err)
 	}
 }
+
+// TestPostDuringShutdown: every Post either runs or reports an error; none
+// is dropped silently (a Stop in compat/signal waits on such a task).
+func TestPostDuringShutdown(t *testing.T) {
+	for i := 0; i < 20; i++ {
+		lp := withLoop(t, Config{Reactors: 1})
+		var ran, refused sync.WaitGroup
+		var mu sync.Mutex
+		accepted := 0
+		stop := make(chan struct{})
+		ran.Add(1)
+		go func() {
+			defer ran.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				ran.Add(1)
+				if lp.Post(func() { ran.Done() }) == nil {
+					mu.Lock()
+					accepted++
+					mu.Unlock()
+				} else {
+					ran.Done()
+				}
+			}
+		}()
+		time.Sleep(time.Millisecond)
+		Shutdown()
+		close(stop)
+		done := make(chan struct{})
+		go func() { ran.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("an accepted Post never ran (%d accepted)", accepted)
+		}
+		refused.Wait()
+	}
+}

@@ -30,6 +30,12 @@ type reactor struct {
 	mu  sync.RWMutex
 	fds map[int]*pollDesc // guarded by mu; registered descriptors by fd number
 
+	// stopMu orders post against shutdown: a task posted before shutdown
+	// queues ahead of the stop task and runs (the queue is FIFO); a task
+	// posted after is refused, never silently dropped.
+	stopMu  sync.RWMutex
+	stopped bool // guarded by stopMu
+
 	gid       atomic.Uint64 // the reactor goroutine's id, set when it starts
 	busySince atomic.Int64  // nanotime when the running callback began; 0 when idle
 	done      chan struct{} // closed when the reactor goroutine exits
@@ -83,10 +89,10 @@ func (r *reactor) dispatch(fd int, ev netpoll.IOEvent, flags netpoll.IOFlags) er
 
 // post queues fn for the reactor goroutine.
 func (r *reactor) post(fn func()) error {
-	select {
-	case <-r.done:
+	r.stopMu.RLock()
+	defer r.stopMu.RUnlock()
+	if r.stopped {
 		return errLoopClosed
-	default:
 	}
 	return r.poller.Trigger(queue.HighPriority, r.runTask, fn)
 }
@@ -142,7 +148,11 @@ func (r *reactor) shutdown() {
 	for _, pd := range pds {
 		pd.evict()
 	}
-	if err := r.poller.Trigger(queue.HighPriority, func(any) error { return gerrors.ErrEngineShutdown }, nil); err != nil {
+	r.stopMu.Lock()
+	r.stopped = true
+	err := r.poller.Trigger(queue.HighPriority, func(any) error { return gerrors.ErrEngineShutdown }, nil)
+	r.stopMu.Unlock()
+	if err != nil {
 		return
 	}
 	<-r.done

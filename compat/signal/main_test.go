@@ -1,0 +1,34 @@
+package signal_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/evshim/evshim/internal/loop"
+	"go.uber.org/goleak"
+)
+
+// childEnv names the scenario a re-executed test binary runs instead of the
+// tests (see exec_linux_test.go).
+const childEnv = "EVSHIM_SIGNAL_CHILD"
+
+// TestMain checks for leaked goroutines after the tests. goleak's defaults
+// already leave out os/signal's own receiver goroutine (os/signal.loop in
+// signal_recv), which the runtime starts on the first Notify and never
+// stops; every goroutine of this package must be gone.
+func TestMain(m *testing.M) {
+	if name := os.Getenv(childEnv); name != "" {
+		os.Exit(runChild(name))
+	}
+	goleak.VerifyTestMain(stopLoop{m})
+}
+
+// stopLoop runs the tests, then shuts the shared loop down so that goleak
+// reports only goroutines the tests themselves leaked.
+type stopLoop struct{ m *testing.M }
+
+func (s stopLoop) Run() int {
+	code := s.m.Run()
+	loop.Shutdown()
+	return code
+}
