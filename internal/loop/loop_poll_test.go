@@ -95,8 +95,10 @@ func TestPostOrderAndInLoop(t *testing.T) {
 			t.Fatalf("posted funcs ran out of order: %v", got)
 		}
 	}
-	if s := lp.Stats(); s.Tasks < 101 || s.Callbacks < 101 {
-		t.Errorf("Tasks = %d, Callbacks = %d; want >= 101", s.Tasks, s.Callbacks)
+	// The last task is counted after its func returns, which may be after
+	// done is closed; the first 100 are counted by then.
+	if s := lp.Stats(); s.Tasks < 100 || s.Callbacks < 100 {
+		t.Errorf("Tasks = %d, Callbacks = %d; want >= 100", s.Tasks, s.Callbacks)
 	}
 }
 
