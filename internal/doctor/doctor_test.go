@@ -1,0 +1,448 @@
+package doctor_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"go.uber.org/goleak"
+
+	"github.com/evshim/evshim/internal/doctor"
+	"github.com/evshim/evshim/internal/loop"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(stopLoop{m}) }
+
+// stopLoop runs the tests, then stops the shared loop so that goleak
+// reports only goroutines the tests themselves leaked.
+type stopLoop struct{ m *testing.M }
+
+func (s stopLoop) Run() int { code := s.m.Run(); loop.Shutdown(); return code }
+
+// nofile returns an RLIMIT_NOFILE reader that reports soft and hard.
+func nofile(soft, hard uint64) func() (doctor.Rlimit, error) {
+	return func() (doctor.Rlimit, error) { return doctor.Rlimit{Soft: soft, Hard: hard}, nil }
+}
+
+// Targets for the fixtures. The numbers in the want tables below follow
+// from these and from the files under testdata.
+var (
+	// tuned: 10k connections, 500/s against a tuned machine.
+	tuned = doctor.Config{Conns: 10000, Rate: 500, Nofile: nofile(65536, 65536), PageSize: 4096}
+	// heavy: 100k connections, 5000/s against an untuned 4.9 machine.
+	heavy = doctor.Config{Conns: 100000, Rate: 5000, Nofile: nofile(1024, 4096), PageSize: 4096}
+)
+
+func withProc(cfg doctor.Config, proc string) doctor.Config {
+	cfg.Proc = proc
+	return cfg
+}
+
+// statuses maps each check's name to its status.
+func statuses(r *doctor.Report) map[string]doctor.Status {
+	m := make(map[string]doctor.Status, len(r.Checks))
+	for _, c := range r.Checks {
+		m[c.Name] = c.Status
+	}
+	return m
+}
+
+// allOK is the verdict on a tuned machine, conntrack loaded.
+var allOK = map[string]doctor.Status{
+	"RLIMIT_NOFILE soft":             doctor.OK,
+	"RLIMIT_NOFILE hard":             doctor.OK,
+	"fs.nr_open":                     doctor.OK,
+	"fs.file-max":                    doctor.OK,
+	"net.ipv4.ip_local_port_range":   doctor.OK,
+	"net.ipv4.tcp_tw_reuse":          doctor.OK,
+	"net.ipv4.tcp_tw_recycle":        doctor.OK,
+	"net.ipv4.tcp_fin_timeout":       doctor.OK,
+	"net.ipv4.tcp_max_tw_buckets":    doctor.OK,
+	"net.core.somaxconn":             doctor.OK,
+	"net.ipv4.tcp_max_syn_backlog":   doctor.OK,
+	"net.ipv4.tcp_syncookies":        doctor.OK,
+	"net.netfilter.nf_conntrack_max": doctor.OK,
+	"net.ipv4.tcp_rmem":              doctor.OK,
+	"net.ipv4.tcp_wmem":              doctor.OK,
+	"net.ipv4.tcp_mem":               doctor.OK,
+}
+
+func with(base map[string]doctor.Status, changes map[string]doctor.Status) map[string]doctor.Status {
+	m := make(map[string]doctor.Status, len(base))
+	for k, v := range base {
+		m[k] = v
+	}
+	for k, v := range changes {
+		m[k] = v
+	}
+	return m
+}
+
+var fixtureTests = []struct {
+	name   string
+	cfg    doctor.Config
+	want   map[string]doctor.Status
+	reason string
+}{
+	{
+		name:   "pass",
+		cfg:    withProc(tuned, "testdata/pass"),
+		want:   allOK,
+		reason: "every limit of the tuned fixture covers 10k connections at 500/s",
+	},
+	{
+		name:   "noconntrack",
+		cfg:    withProc(tuned, "testdata/noconntrack"),
+		want:   with(allOK, map[string]doctor.Status{"net.netfilter.nf_conntrack_max": doctor.Skip}),
+		reason: "without the nf_conntrack module there is no table to fill: skipped, not failed",
+	},
+	{
+		name:   "pass-small-limit",
+		cfg:    doctor.Config{Conns: 10000, Rate: 500, Nofile: nofile(1024, 65536), PageSize: 4096, Proc: "testdata/pass"},
+		want:   with(allOK, map[string]doctor.Status{"RLIMIT_NOFILE soft": doctor.Warn}),
+		reason: "a Go server raises its soft limit to the hard one, so a low soft limit alone warns",
+	},
+	{
+		name: "fail",
+		cfg:  withProc(heavy, "testdata/fail"),
+		want: map[string]doctor.Status{
+			"RLIMIT_NOFILE soft":             doctor.Warn, // 1024 < 100256
+			"RLIMIT_NOFILE hard":             doctor.Fail, // 4096 < 100256
+			"fs.nr_open":                     doctor.Fail, // 65536 < 100256
+			"fs.file-max":                    doctor.Fail, // 80000 < 2048 + 100256
+			"net.ipv4.ip_local_port_range":   doctor.Fail, // 28131 ports < 100000 + 5000*60
+			"net.ipv4.tcp_tw_reuse":          doctor.OK,   // informational
+			"net.ipv4.tcp_tw_recycle":        doctor.Fail, // present and 1
+			"net.ipv4.tcp_fin_timeout":       doctor.OK,   // informational
+			"net.ipv4.tcp_max_tw_buckets":    doctor.Warn, // 16384 < 5000*60
+			"net.core.somaxconn":             doctor.Fail, // 128 < 5000*0.1
+			"net.ipv4.tcp_max_syn_backlog":   doctor.Fail, // 256 < 500 and no cookies
+			"net.ipv4.tcp_syncookies":        doctor.Warn, // 0
+			"net.netfilter.nf_conntrack_max": doctor.Fail, // 65536 < 100000 + 5000*120
+			"net.ipv4.tcp_rmem":              doctor.OK,
+			"net.ipv4.tcp_wmem":              doctor.OK,
+			"net.ipv4.tcp_mem":               doctor.Warn, // 36000 pages < 100000 * (87380+16384) bytes
+		},
+		reason: "the untuned fixture falls short of 100k connections at 5000/s everywhere it can",
+	},
+}
+
+func TestRunFixtures(t *testing.T) {
+	for _, tt := range fixtureTests {
+		t.Run("proc="+tt.name, func(t *testing.T) {
+			r, err := doctor.Run(tt.cfg)
+			if err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, statuses(r)); diff != "" {
+				t.Errorf("statuses mismatch (-want +got) (%s):\n%s", tt.reason, diff)
+			}
+			for _, c := range r.Checks {
+				if (c.Status == doctor.Fail || c.Status == doctor.Warn) && len(c.Fix) == 0 {
+					t.Errorf("%s is %v but has no fix", c.Name, c.Status)
+				}
+				if c.Value == "" {
+					t.Errorf("%s has no value", c.Name)
+				}
+			}
+		})
+	}
+}
+
+func TestRunFacts(t *testing.T) {
+	r, err := doctor.Run(withProc(heavy, "testdata/fail"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := doctor.Facts{
+		OS: runtime.GOOS, Kernel: "4.9.0-fixture", Cores: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+		NofileSoft: 1024, NofileHard: 4096, PortLow: 32768, PortHigh: 60999, TWReuse: 0, Somaxconn: 128,
+	}
+	if diff := cmp.Diff(want, r.Facts); diff != "" {
+		t.Errorf("Facts mismatch (-want +got):\n%s", diff)
+	}
+	if got, wantSub := r.Facts.String(), "nofile=1024/4096 ports=32768-60999 tw_reuse=0 somaxconn=128"; !strings.Contains(got, wantSub) {
+		t.Errorf("Facts.String() = %q, want it to contain %q", got, wantSub)
+	}
+}
+
+// checkByName returns r's check called name.
+func checkByName(t *testing.T, r *doctor.Report, name string) doctor.Check {
+	t.Helper()
+	for _, c := range r.Checks {
+		if c.Name == name {
+			return c
+		}
+	}
+	t.Fatalf("no check %q", name)
+	return doctor.Check{}
+}
+
+func TestPortArithmetic(t *testing.T) {
+	r, err := doctor.Run(withProc(heavy, "testdata/fail"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := checkByName(t, r, "net.ipv4.ip_local_port_range")
+	// 32768..60999 is 28232 ports, less 100 (40000-40099) and 1 (50000)
+	// reserved; without tcp_tw_reuse every closed port waits 60 s.
+	if want := "32768 60999 (28131 ports)"; c.Value != want {
+		t.Errorf("Value = %q, want %q", c.Value, want)
+	}
+	if want := ">= 400000 per address pair"; !strings.HasPrefix(c.Need, want) {
+		t.Errorf("Need = %q, want prefix %q", c.Need, want)
+	}
+	// Even the widest range with tw_reuse (100000 + 5000×1 s = 105000
+	// ports) needs two address pairs of 64411 ports.
+	fixes := strings.Join(c.Fix, "\n")
+	for _, want := range []string{
+		`sysctl -w net.ipv4.ip_local_port_range="1024 65535"`,
+		"sysctl -w net.ipv4.tcp_tw_reuse=1",
+		"dial from 2 source addresses",
+	} {
+		if !strings.Contains(fixes, want) {
+			t.Errorf("fix lines lack %q:\n%s", want, fixes)
+		}
+	}
+}
+
+func TestApply(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/fail")); err != nil {
+		t.Fatal(err)
+	}
+	cfg := withProc(heavy, dir)
+	r, err := doctor.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := doctor.Apply(cfg, r)
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	done := map[string]string{}
+	var notDone []string
+	for _, ch := range changes {
+		if ch.Done {
+			done[ch.Name] = ch.To
+		} else {
+			notDone = append(notDone, ch.Name)
+			if ch.Why == "" {
+				t.Errorf("change %s not done and says not why", ch.Name)
+			}
+		}
+	}
+	wantDone := map[string]string{
+		"fs.nr_open":                     "100256",
+		"fs.file-max":                    "102304",
+		"net.ipv4.ip_local_port_range":   "1024 65535",
+		"net.ipv4.tcp_tw_reuse":          "1",
+		"net.ipv4.tcp_tw_recycle":        "0",
+		"net.core.somaxconn":             "500",
+		"net.ipv4.tcp_max_syn_backlog":   "500",
+		"net.netfilter.nf_conntrack_max": "701000",
+	}
+	if diff := cmp.Diff(wantDone, done); diff != "" {
+		t.Errorf("changes done mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"RLIMIT_NOFILE hard"}, notDone); diff != "" {
+		t.Errorf("changes not done mismatch (-want +got):\n%s", diff)
+	}
+	for key, want := range wantDone {
+		b, err := os.ReadFile(filepath.Join(dir, "sys", strings.ReplaceAll(key, ".", "/")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimSpace(string(b)); got != want {
+			t.Errorf("%s holds %q, want %q", key, got, want)
+		}
+	}
+
+	after, err := doctor.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]doctor.Status{
+		"RLIMIT_NOFILE soft":             doctor.Warn,
+		"RLIMIT_NOFILE hard":             doctor.Fail, // per process: Apply cannot help
+		"fs.nr_open":                     doctor.OK,
+		"fs.file-max":                    doctor.OK,
+		"net.ipv4.ip_local_port_range":   doctor.Fail, // 105000 > 64411: needs a second address pair
+		"net.ipv4.tcp_tw_reuse":          doctor.OK,
+		"net.ipv4.tcp_tw_recycle":        doctor.OK,
+		"net.ipv4.tcp_fin_timeout":       doctor.OK,
+		"net.ipv4.tcp_max_tw_buckets":    doctor.Warn, // warnings are not applied
+		"net.core.somaxconn":             doctor.OK,
+		"net.ipv4.tcp_max_syn_backlog":   doctor.OK,
+		"net.ipv4.tcp_syncookies":        doctor.Warn,
+		"net.netfilter.nf_conntrack_max": doctor.OK,
+		"net.ipv4.tcp_rmem":              doctor.OK,
+		"net.ipv4.tcp_wmem":              doctor.OK,
+		"net.ipv4.tcp_mem":               doctor.Warn,
+	}
+	if diff := cmp.Diff(want, statuses(after)); diff != "" {
+		t.Errorf("statuses after Apply mismatch (-want +got):\n%s", diff)
+	}
+
+	// A second Apply finds nothing left to write.
+	again, err := doctor.Apply(cfg, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range again {
+		if ch.Done {
+			t.Errorf("second Apply wrote %s=%s again", ch.Name, ch.To)
+		}
+	}
+	if len(again) != 2 {
+		t.Errorf("second Apply returned %d changes, want 2 (RLIMIT_NOFILE and the port range): %+v", len(again), again)
+	}
+}
+
+func TestApplyPassingChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/pass")); err != nil {
+		t.Fatal(err)
+	}
+	cfg := withProc(tuned, dir)
+	r, err := doctor.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := doctor.Apply(cfg, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 0 {
+		t.Errorf("Apply on a passing machine returned %+v, want nothing", changes)
+	}
+}
+
+func TestReportJSON(t *testing.T) {
+	r, err := doctor.Run(withProc(heavy, "testdata/fail"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(`"name":"net.core.somaxconn","value":"128"`)) || !bytes.Contains(b, []byte(`"status":"fail"`)) {
+		t.Errorf("JSON lacks the somaxconn check or a named status:\n%s", b)
+	}
+	var back doctor.Report
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(r, &back, cmpopts.IgnoreUnexported(doctor.Check{})); diff != "" {
+		t.Errorf("JSON round trip mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestWriteText(t *testing.T) {
+	r, err := doctor.Run(withProc(heavy, "testdata/fail"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Applied = []doctor.Change{
+		{Name: "net.core.somaxconn", From: "128", To: "500", Done: true},
+		{Name: "RLIMIT_NOFILE hard", Why: "per process"},
+	}
+	var buf bytes.Buffer
+	if err := r.WriteText(&buf, false); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"evshim doctor: 100000 connections, 5000 new connections per second",
+		"FAIL    net.core.somaxconn",
+		"fix: sysctl -w net.core.somaxconn=500",
+		"fix: LimitNOFILE=100256",
+		"removed in Linux 4.12",
+		"8 failed, 4 warnings, 4 ok, 0 skipped.",
+		"changed  net.core.somaxconn: 128 -> 500",
+		"echo 'net.core.somaxconn = 500' >> /etc/sysctl.d/90-evshim.conf",
+		"not set  RLIMIT_NOFILE hard: per process",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	if _, err := doctor.Run(doctor.Config{Proc: filepath.Join(t.TempDir(), "missing")}); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Run with a missing proc root: err = %v, want fs.ErrNotExist", err)
+	}
+	if _, err := doctor.Run(doctor.Config{Conns: -1}); err == nil {
+		t.Error("Run with -1 connections: err = nil")
+	}
+}
+
+func TestRunUnreadableLimit(t *testing.T) {
+	cfg := withProc(tuned, "testdata/pass")
+	cfg.Nofile = func() (doctor.Rlimit, error) { return doctor.Rlimit{}, errors.ErrUnsupported }
+	r, err := doctor.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := checkByName(t, r, "RLIMIT_NOFILE")
+	if c.Status != doctor.Skip || !strings.Contains(c.Value, errors.ErrUnsupported.Error()) {
+		t.Errorf("RLIMIT_NOFILE check = %+v, want a skip that names the error", c)
+	}
+	if r.Facts.NofileSoft != -1 || r.Facts.NofileHard != -1 {
+		t.Errorf("Facts nofile = %d/%d, want -1/-1 (unknown)", r.Facts.NofileSoft, r.Facts.NofileHard)
+	}
+}
+
+// TestRunHere runs the checks on this machine. The verdicts vary from
+// machine to machine; what must hold everywhere is that Run works and that
+// every check is complete.
+func TestRunHere(t *testing.T) {
+	r, err := doctor.Run(doctor.Config{Conns: 1000, Rate: 100})
+	if err != nil {
+		t.Fatalf("Run on this machine: %v", err)
+	}
+	if len(r.Checks) == 0 {
+		t.Fatal("no checks")
+	}
+	names := map[string]bool{}
+	for _, c := range r.Checks {
+		names[c.Name] = true
+		if c.Name == "" || c.Value == "" {
+			t.Errorf("incomplete check %+v", c)
+		}
+		if c.Status < doctor.OK || c.Status > doctor.Fail {
+			t.Errorf("%s: status %v out of range", c.Name, c.Status)
+		}
+	}
+	if runtime.GOOS == "linux" && !names["net.core.somaxconn"] {
+		t.Errorf("on Linux, no somaxconn check among %v", names)
+	}
+	if err := r.WriteText(new(bytes.Buffer), true); err != nil {
+		t.Errorf("WriteText: %v", err)
+	}
+}
+
+func TestReadFacts(t *testing.T) {
+	f := doctor.ReadFacts()
+	if f.OS != runtime.GOOS || f.Cores != runtime.NumCPU() || f.GOMAXPROCS != runtime.GOMAXPROCS(0) {
+		t.Errorf("ReadFacts() = %+v, want the runtime's OS, NumCPU and GOMAXPROCS", f)
+	}
+	if runtime.GOOS == "linux" {
+		if f.PortLow <= 0 || f.PortLow > f.PortHigh || f.Somaxconn <= 0 || f.TWReuse < 0 || f.Kernel == "" {
+			t.Errorf("ReadFacts() on Linux = %+v, want the port range, somaxconn, tcp_tw_reuse and kernel read", f)
+		}
+	}
+	if runtime.GOOS != "windows" && (f.NofileSoft <= 0 || f.NofileSoft > f.NofileHard) {
+		t.Errorf("ReadFacts() nofile = %d/%d, want 0 < soft <= hard", f.NofileSoft, f.NofileHard)
+	}
+}

@@ -1,0 +1,76 @@
+package rewrite_test
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/evshim/evshim/internal/rewrite"
+)
+
+// isolateGo keeps the go command that go/packages runs inside the fixture
+// module: the developer's go.work and GOFLAGS must not apply to it.
+func isolateGo(t *testing.T) {
+	t.Helper()
+	t.Setenv("GOFLAGS", "")
+	t.Setenv("GOWORK", "off")
+	t.Setenv("GOPROXY", "off")
+}
+
+func writeTree(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestFiles(t *testing.T) {
+	isolateGo(t)
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"go.mod":                      "module example.com/app\n\ngo 1.26\n",
+		"main.go":                     "package main\n\nfunc main() {}\n",
+		"srv/srv.go":                  "package srv\n",
+		"srv/srv_test.go":             "package srv_test\n",
+		"srv/srv_windows.go":          "package srv\n",
+		"srv/_scratch.go":             "package srv\n",
+		"srv/.hidden.go":              "package srv\n",
+		"srv/notes.txt":               "not Go\n",
+		"onlytests/x_test.go":         "package onlytests\n",
+		"vendor/example.com/v/v.go":   "package v\n",
+		"srv/testdata/fixture/fix.go": "package fixture\n",
+	})
+	files, skipped, err := rewrite.Files(root, []string{"./...", "net"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range files {
+		rel, err := filepath.Rel(root, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[i] = filepath.ToSlash(rel)
+	}
+	slices.Sort(files)
+	want := []string{"main.go", "onlytests/x_test.go", "srv/srv.go", "srv/srv_test.go", "srv/srv_windows.go"}
+	if diff := cmp.Diff(want, files); diff != "" {
+		t.Errorf("files mismatch (-want +got):\n%s", diff)
+	}
+	wantSkip := []rewrite.Skip{{Path: "net", Reason: "not in the main module"}}
+	if diff := cmp.Diff(wantSkip, skipped); diff != "" {
+		t.Errorf("skipped mismatch (-want +got):\n%s", diff)
+	}
+
+	if _, _, err := rewrite.Files(root, []string{"./missing"}); err == nil {
+		t.Error("Files(./missing) succeeded, want an error")
+	}
+}
