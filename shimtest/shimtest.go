@@ -32,6 +32,8 @@ type Impl struct {
 	ListenTCP  func(network string, laddr *net.TCPAddr) (net.Listener, error)
 	DialUnix   func(network string, laddr, raddr *net.UnixAddr) (net.Conn, error)
 	ListenUnix func(network string, laddr *net.UnixAddr) (net.Listener, error)
+
+	HTTP HTTPImpl // the net/http surface
 }
 
 // connOrNil and listenerOrNil widen a typed constructor's result to the
@@ -90,6 +92,7 @@ var Std = Impl{
 	ListenUnix: func(n string, l *net.UnixAddr) (net.Listener, error) {
 		return listenerOrNil(net.ListenUnix(n, l))
 	},
+	HTTP: stdHTTP,
 }
 
 // Compat is evshim's compat/net.
@@ -121,6 +124,7 @@ var Compat = Impl{
 	ListenUnix: func(n string, l *net.UnixAddr) (net.Listener, error) {
 		return listenerOrNil(cnet.ListenUnix(n, l))
 	},
+	HTTP: compatHTTP,
 }
 
 // Impls lists the implementations every case runs against, reference first.

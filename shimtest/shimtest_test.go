@@ -144,9 +144,12 @@ func TestCompatMatrix(t *testing.T) {
 // testExists checks that "dir.TestName[/sub]" names a test function in
 // dir's _test.go files (dir relative to the module root).
 func testExists(ref string) error {
-	i := strings.LastIndex(ref, ".Test")
+	i := -1
+	for _, kind := range []string{".Test", ".Fuzz", ".Example", ".Benchmark"} {
+		i = max(i, strings.LastIndex(ref, kind))
+	}
 	if i < 0 {
-		return fmt.Errorf("test reference %q is not dir.TestName", ref)
+		return fmt.Errorf("test reference %q is not dir.TestName (or Fuzz, Example, Benchmark)", ref)
 	}
 	dir, name := ref[:i], ref[i+1:]
 	if j := strings.IndexByte(name, '/'); j >= 0 {
@@ -165,7 +168,7 @@ func testExists(ref string) error {
 			}
 		}
 	}
-	return fmt.Errorf("test %s not found in %s", name, dir)
+	return fmt.Errorf("%s not found in %s", name, dir)
 }
 
 // TestAPIParity checks, over go/types, that every export of each mirrored

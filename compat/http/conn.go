@@ -43,10 +43,11 @@ const (
 
 // park gives the connection to the loop until the next request head is
 // complete. seen holds bytes already read for that request. Called from
-// the goroutine that served the connection, or from Serve after accept.
-func (c *conn) park(seen []byte) {
+// the goroutine that served the connection, or from Serve after accept
+// (first: with keep-alives off a new connection still gets its request).
+func (c *conn) park(seen []byte, first bool) {
 	s := c.srv
-	if s.shuttingDown() || s.keepAlivesOff.Load() {
+	if s.shuttingDown() || (!first && s.keepAlivesOff.Load()) {
 		c.closeNow()
 		return
 	}
@@ -85,7 +86,13 @@ func (c *conn) onReadable() {
 			break
 		}
 		if err != nil {
-			c.closeParked() // EOF or reset while idle: net/http would close silently
+			if len(c.buf) > 0 {
+				// Bytes then EOF (or reset): net/http decides what they
+				// deserve, as it would have read them before the EOF.
+				c.handOver()
+				return
+			}
+			c.closeParked() // EOF or reset while idle: net/http closes silently
 			return
 		}
 	}
@@ -373,7 +380,7 @@ func (t *turn) Close() error {
 	t.seen = nil
 	t.mu.Unlock()
 	if park {
-		t.c.park(seen)
+		t.c.park(seen, false)
 		return nil
 	}
 	t.c.state.Store(connClosed)

@@ -295,7 +295,7 @@ func (s *Server) Serve(l net.Listener) error {
 		if s.ConnState != nil {
 			s.ConnState(c, StateNew)
 		}
-		c.park(nil)
+		c.park(nil, true)
 	}
 }
 

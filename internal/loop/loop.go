@@ -206,8 +206,16 @@ func InLoop() bool {
 	if lp == nil {
 		return false
 	}
-	id := goid()
+	// A caller can be a loop callback only while its reactor is inside one:
+	// the goroutine id (about a microsecond to parse) is read only then.
+	var id uint64
 	for _, r := range lp.reactors {
+		if r.busySince.Load() == 0 {
+			continue
+		}
+		if id == 0 {
+			id = goid()
+		}
 		if r.gid.Load() == id {
 			return true
 		}
