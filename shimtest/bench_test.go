@@ -1,9 +1,11 @@
 package shimtest
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"sort"
 	"sync"
 	"testing"
@@ -219,5 +221,61 @@ func BenchmarkAcceptClose(b *testing.B) {
 				c.Close()
 			}
 		})
+	}
+}
+
+// BenchmarkHTTPKeepAlive: conns keep-alive clients each sending GET and
+// reading the response; a hello-world handler. ns/op is per request.
+func BenchmarkHTTPKeepAlive(b *testing.B) {
+	hello := []byte("Hello, World!")
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(hello) })
+	req := []byte("GET / HTTP/1.1\r\nHost: bench\r\n\r\n")
+	for _, conns := range []int{1, 50} {
+		for _, impl := range Impls {
+			b.Run(fmt.Sprintf("impl=%s/conns=%d", impl.Name, conns), func(b *testing.B) {
+				ln, err := impl.Listen("tcp", "127.0.0.1:0")
+				if err != nil {
+					b.Fatal(err)
+				}
+				srv := impl.HTTP.NewServer(ServerOptions{Handler: h, ReadHeaderTimeout: time.Minute, IdleTimeout: time.Minute})
+				go srv.Serve(ln)
+				defer srv.Close()
+				var wg sync.WaitGroup
+				per := b.N / conns
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < conns; i++ {
+					n := per
+					if i < b.N%conns {
+						n++
+					}
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						c, err := net.Dial("tcp", ln.Addr().String())
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						defer c.Close()
+						br := bufio.NewReader(c)
+						for j := 0; j < n; j++ {
+							if _, err := c.Write(req); err != nil {
+								b.Error(err)
+								return
+							}
+							resp, err := http.ReadResponse(br, nil)
+							if err != nil {
+								b.Error(err)
+								return
+							}
+							io.Copy(io.Discard, resp.Body)
+							resp.Body.Close()
+						}
+					}()
+				}
+				wg.Wait()
+			})
+		}
 	}
 }

@@ -221,6 +221,12 @@ func (c *conn) CloseRead() error {
 	return errors.ErrUnsupported
 }
 
+// idleGrace is how long net/http's goroutine waits for the next request
+// on a keep-alive connection before the loop takes the connection over. A
+// busy connection's next request usually comes within it, and then stays
+// on net/http's fast path; an idle one costs its goroutine only this long.
+var idleGrace = 2 * time.Millisecond
+
 // headPool recycles the buffers that parked connections read heads into,
 // so that an idle connection holds none.
 var headPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
@@ -306,7 +312,7 @@ func (t *turn) setIdle(idle bool) {
 	t.mu.Lock()
 	t.idle = idle
 	if !idle {
-		t.seen = nil
+		t.seen = t.seen[:0] // keep the array: the next idle wait reuses it
 	}
 	t.mu.Unlock()
 }
@@ -349,7 +355,7 @@ func (t *turn) Read(p []byte) (int, error) {
 	if !idle || t.c.srv.shuttingDown() {
 		return t.c.Conn.Read(p)
 	}
-	n, err := t.c.fd.TryRead(p)
+	n, err := t.c.fd.ReadWithin(p, idleGrace)
 	if errors.Is(err, loop.ErrWouldPark) {
 		t.mu.Lock()
 		t.gaveUp = true

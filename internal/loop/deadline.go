@@ -8,15 +8,23 @@ import (
 
 // deadline is one direction's deadline of an FD, after src/net/pipe.go's
 // pipeDeadline: waiters select on a channel that is closed when the
-// deadline passes. The timer that closes it fires as a loop callback.
+// deadline passes. The expiry is delivered as a loop callback.
 //
-// set is serialized by mu; expired and wait are lock-free.
+// Setting a deadline allocates nothing in the steady state, as with the
+// runtime's own poller: one runtime timer per direction is created on
+// first use and reset after. A firing that a later set made stale is
+// harmless, because the loop callback compares the clock with the current
+// deadline, under mu, before it closes the channel.
 type deadline struct {
-	r     *reactor
-	wake  chan struct{} // the direction's wake channel: pokes waiters parked before cur existed
+	r    *reactor      // immutable
+	wake chan struct{} // immutable: the direction's wake channel
+
 	mu    sync.Mutex
-	timer *Timer                     // guarded by mu; nil when no timer is armed
-	cur   atomic.Pointer[deadlineCh] // nil when no deadline is set
+	when  int64       // guarded by mu: the deadline in monotonic nanotime; 0 = none
+	timer *time.Timer // guarded by mu: created on first use, then reset
+	check func()      // immutable once timer exists: d.expire, bound once
+
+	cur atomic.Pointer[deadlineCh] // nil when no deadline has been set
 }
 
 // deadlineCh is closed exactly once, when its deadline passes.
@@ -38,41 +46,61 @@ func (d *deadlineCh) fire() bool {
 func (d *deadline) set(t time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	stale := false // the old timer is firing now and will close cur
-	if d.timer != nil {
-		stale = !d.timer.Stop()
-		d.timer = nil
-	}
 	cur := d.cur.Load()
-	fresh := func() *deadlineCh {
-		if cur == nil || stale || cur.fired.Load() {
-			cur = &deadlineCh{c: make(chan struct{})}
-			d.cur.Store(cur)
-			// A waiter that parked before this channel existed selects on
-			// the old one (or none): a token makes it look again.
-			select {
-			case d.wake <- struct{}{}:
-			default:
-			}
-		}
-		return cur
-	}
 	if t.IsZero() {
-		if cur != nil && (stale || cur.fired.Load()) {
+		d.when = 0
+		if d.timer != nil {
+			d.timer.Stop()
+		}
+		if cur != nil && cur.fired.Load() {
 			d.cur.Store(nil)
 		}
 		return
 	}
-	ch := fresh()
-	if dur := time.Until(t); dur > 0 {
-		d.timer = d.r.afterFunc(dur, func() {
-			if ch.fire() {
-				d.r.counters.wakeups.Add(1)
-			}
-		})
+	if cur == nil || cur.fired.Load() {
+		cur = &deadlineCh{c: make(chan struct{})}
+		d.cur.Store(cur)
+		// A waiter that parked before this channel existed selects on
+		// the old one (or none): a token makes it look again.
+		select {
+		case d.wake <- struct{}{}:
+		default:
+		}
+	}
+	dur := time.Until(t)
+	if dur <= 0 {
+		d.when = 0
+		if d.timer != nil {
+			d.timer.Stop()
+		}
+		cur.fire()
 		return
 	}
-	ch.fire()
+	d.when = nanotime() + int64(dur)
+	if d.timer == nil {
+		d.check = d.expire
+		d.timer = time.AfterFunc(dur, d.post)
+	} else {
+		d.timer.Reset(dur)
+	}
+}
+
+// post runs on the runtime's timer goroutine: the expiry is handled on the
+// loop, in order with the reactor's I/O events.
+func (d *deadline) post() { d.r.post(d.check) }
+
+// expire runs on the loop.
+func (d *deadline) expire() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.when == 0 || nanotime() < d.when {
+		return // cleared or moved later since this firing was scheduled
+	}
+	d.when = 0
+	d.r.counters.timers.Add(1)
+	if c := d.cur.Load(); c != nil && c.fire() {
+		d.r.counters.wakeups.Add(1)
+	}
 }
 
 // expired reports whether the deadline has passed.
@@ -95,7 +123,7 @@ func (d *deadline) stop() {
 	d.mu.Lock()
 	if d.timer != nil {
 		d.timer.Stop()
-		d.timer = nil
 	}
+	d.when = 0
 	d.mu.Unlock()
 }

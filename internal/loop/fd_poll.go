@@ -50,6 +50,8 @@ type FD struct {
 	wmu sync.Mutex // serializes writers
 	rd  deadline
 	wd  deadline
+
+	grace *time.Timer // guarded by rmu: ReadWithin's timer, reused
 }
 
 // Register moves the non-blocking descriptor fd onto the default loop. The
@@ -365,7 +367,12 @@ func (fd *FD) ReadWithin(p []byte, d time.Duration) (int, error) {
 	if err := fd.prepare(&fd.rd); err != nil {
 		return 0, err
 	}
-	var give <-chan time.Time
+	armed := false
+	defer func() {
+		if armed {
+			fd.grace.Stop()
+		}
+	}()
 	for {
 		n, err := ignoringEINTRIO(unix.Read, fd.Sysfd, p)
 		if err == nil {
@@ -378,10 +385,13 @@ func (fd *FD) ReadWithin(p []byte, d time.Duration) (int, error) {
 		if err != unix.EAGAIN {
 			return 0, err
 		}
-		if give == nil {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			give = t.C
+		if !armed {
+			if fd.grace == nil {
+				fd.grace = time.NewTimer(d)
+			} else {
+				fd.grace.Reset(d)
+			}
+			armed = true
 		}
 		fd.pd.r.counters.parks.Add(1)
 		select {
@@ -392,7 +402,8 @@ func (fd *FD) ReadWithin(p []byte, d time.Duration) (int, error) {
 			if err := fd.prepare(&fd.rd); err != nil {
 				return 0, err
 			}
-		case <-give:
+		case <-fd.grace.C:
+			armed = false
 			return 0, ErrWouldPark
 		}
 	}
