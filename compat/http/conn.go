@@ -30,9 +30,12 @@ type conn struct {
 	state  atomic.Int32 // connParked, connServed or connClosed
 	closed atomic.Bool  // Closed has been reported to ConnState
 
-	buf       []byte      // loop-owned while parked: the next request's bytes so far
-	idleTimer *loop.Timer // loop-owned: closes an idle parked connection
-	hdrTimer  *loop.Timer // loop-owned: closes a connection whose head trickles in
+	buf []byte // loop-owned while parked: the next request's bytes so far
+
+	// Guarded by srv.parked.mu: the connection's place in a parked list.
+	prev, next *conn
+	list       *connList
+	since      int64 // monotime when it parked, or when its head's first byte came
 }
 
 const (
@@ -52,8 +55,11 @@ func (c *conn) park(seen []byte, first bool) {
 		return
 	}
 	c.buf = seen
-	s.parked.Store(c, struct{}{})
+	// net/http's deadlines belong to the stretch that just ended (it sets
+	// fresh ones at the next hand-over); the loop's own timers take over.
+	c.fd.ReleaseTimers()
 	c.state.Store(connParked)
+	s.parked.add(c)
 	if s.shuttingDown() { // raced with Shutdown's sweep
 		c.closeParked()
 		return
@@ -80,8 +86,12 @@ func (c *conn) onReadable() {
 			}
 			c.buf = growHead(c.buf, limit)
 		}
+		had := len(c.buf)
 		n, err := c.fd.TryRead(c.buf[len(c.buf):cap(c.buf)])
 		c.buf = c.buf[:len(c.buf)+n]
+		if had == 0 && n > 0 {
+			c.srv.parked.reading(c) // ReadHeaderTimeout runs from the first byte
+		}
 		if errors.Is(err, loop.ErrWouldPark) {
 			break
 		}
@@ -96,52 +106,13 @@ func (c *conn) onReadable() {
 			return
 		}
 	}
+	if len(c.buf) == 0 && cap(c.buf) > 0 {
+		// Nothing came: an idle connection holds no buffer.
+		putHead(c.buf)
+		c.buf = nil
+	}
 	if headReady(c.buf, limit) {
 		c.handOver()
-		return
-	}
-	c.armTimers()
-}
-
-// armTimers runs on the loop: an idle connection gets IdleTimeout; one with
-// part of a head gets ReadHeaderTimeout, counted from its first byte as
-// net/http counts it.
-func (c *conn) armTimers() {
-	if len(c.buf) == 0 {
-		if c.idleTimer == nil {
-			if d := c.srv.idleTimeout(); d > 0 {
-				c.idleTimer = c.fd.AfterFunc(d, c.onTimeout)
-			}
-		}
-		return
-	}
-	if c.idleTimer != nil {
-		c.idleTimer.Stop()
-		c.idleTimer = nil
-	}
-	if c.hdrTimer == nil {
-		if d := c.srv.readHeaderTimeout(); d > 0 {
-			c.hdrTimer = c.fd.AfterFunc(d, c.onTimeout)
-		}
-	}
-}
-
-func (c *conn) stopTimers() {
-	if c.idleTimer != nil {
-		c.idleTimer.Stop()
-		c.idleTimer = nil
-	}
-	if c.hdrTimer != nil {
-		c.hdrTimer.Stop()
-		c.hdrTimer = nil
-	}
-}
-
-// onTimeout runs on the loop: the connection stayed idle, or its head
-// trickled, too long. net/http closes such a connection without a reply.
-func (c *conn) onTimeout() {
-	if c.state.Load() == connParked {
-		c.closeParked()
 	}
 }
 
@@ -151,8 +122,7 @@ func (c *conn) handOver() {
 	if !c.state.CompareAndSwap(connParked, connServed) {
 		return
 	}
-	c.stopTimers()
-	c.srv.parked.Delete(c)
+	c.srv.parked.drop(c)
 	c.fd.OnReadable(nil)
 	t := &turn{c: c, prefix: c.buf}
 	c.buf = nil
@@ -181,7 +151,7 @@ func (c *conn) closeParked() {
 	if !c.state.CompareAndSwap(connParked, connClosed) {
 		return
 	}
-	c.srv.parked.Delete(c)
+	c.srv.parked.drop(c)
 	c.fd.OnReadable(nil)
 	c.finish()
 }

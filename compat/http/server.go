@@ -102,7 +102,7 @@ type Server struct {
 	keepAlivesOff atomic.Bool
 	mu            sync.Mutex
 	listeners     map[*net.Listener]struct{} // guarded by mu
-	parked        sync.Map                   // *conn → struct{}: connections the loop holds idle
+	parked        parkedSet                  // connections the loop holds idle; srv set by init
 	serving       sync.WaitGroup             // Serve loops still accepting
 }
 
@@ -134,6 +134,7 @@ func (s *Server) init() *http.Server {
 			}
 		}
 		s.hs = hs
+		s.parked.srv = s
 	})
 	return s.hs
 }
@@ -347,10 +348,9 @@ func (s *Server) closeListeners() error {
 
 // closeParked closes every connection the loop holds idle.
 func (s *Server) closeParked() {
-	s.parked.Range(func(k, _ any) bool {
-		k.(*conn).closeParked()
-		return true
-	})
+	for _, c := range s.parked.all() {
+		c.closeParked()
+	}
 }
 
 // Shutdown gracefully shuts down the server without interrupting any
@@ -367,6 +367,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	// A connection that was being handed to net/http when shutdown began
 	// may have parked again; close it too.
 	s.closeParked()
+	s.parked.stop()
 	if err == nil {
 		err = lerr
 	}
@@ -382,6 +383,7 @@ func (s *Server) Close() error {
 	s.closeParked()
 	err := hs.Close()
 	s.closeParked()
+	s.parked.stop()
 	if lerr != nil {
 		return lerr
 	}

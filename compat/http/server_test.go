@@ -18,7 +18,6 @@ import (
 	http "github.com/evshim/evshim/compat/http"
 	net "github.com/evshim/evshim/compat/net"
 	"github.com/evshim/evshim/internal/loop"
-	"golang.org/x/sys/unix"
 )
 
 var hello = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -111,10 +110,9 @@ func TestSlowloris(t *testing.T) {
 		t.Skip("running as the slowloris client")
 	}
 	conns := 10000
-	var lim unix.Rlimit
-	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &lim); err == nil && lim.Cur < uint64(conns)+512 {
-		conns = int(lim.Cur) - 512
-		t.Logf("RLIMIT_NOFILE is %d: %d trickling connections", lim.Cur, conns)
+	if lim := nofileLimit(); lim > 0 && lim < int64(conns)+512 {
+		conns = int(lim) - 512
+		t.Logf("RLIMIT_NOFILE is %d: %d trickling connections", lim, conns)
 	}
 	addr := serve(t, &http.Server{Handler: hello, ReadHeaderTimeout: 2 * time.Second})
 	base := runtime.NumGoroutine()

@@ -127,3 +127,17 @@ func (d *deadline) stop() {
 	d.when = 0
 	d.mu.Unlock()
 }
+
+// release clears the deadline and drops its timer and channel; the next
+// set makes new ones. A firing already on its way finds when == 0 and
+// does nothing. Only for an FD that nobody waits on.
+func (d *deadline) release() {
+	d.mu.Lock()
+	if d.timer != nil {
+		d.timer.Stop()
+		d.timer = nil
+	}
+	d.when = 0
+	d.cur.Store(nil)
+	d.mu.Unlock()
+}

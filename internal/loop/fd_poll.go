@@ -3,7 +3,6 @@
 package loop
 
 import (
-	"errors"
 	"io"
 	"net"
 	"os"
@@ -327,10 +326,6 @@ func (fd *FD) Accept() (nfd int, sa unix.Sockaddr, op string, err error) {
 	}
 }
 
-// ErrWouldPark is returned by TryRead and ReadWithin when no data came in
-// time: the caller would have had to park longer.
-var ErrWouldPark = errors.New("evshim/loop: no data ready")
-
 // TryRead reads what the kernel has without parking: ErrWouldPark means
 // nothing is there. It is safe on a reactor goroutine, where Read is not.
 func (fd *FD) TryRead(p []byte) (int, error) {
@@ -429,6 +424,21 @@ func (fd *FD) OnReadable(fn func()) error {
 	})
 }
 
+// ReleaseTimers clears both deadlines and frees the FD's timers, for a
+// descriptor about to sit idle for long: compat/http calls it when it
+// parks a keep-alive connection, so that the connection holds no timer.
+func (fd *FD) ReleaseTimers() {
+	fd.rd.release()
+	fd.wd.release()
+	if fd.rmu.TryLock() {
+		if fd.grace != nil {
+			fd.grace.Stop()
+			fd.grace = nil
+		}
+		fd.rmu.Unlock()
+	}
+}
+
 // OnLoop reports whether the caller runs on this FD's reactor goroutine.
 func (fd *FD) OnLoop() bool { return fd.pd.r.gid.Load() == goid() }
 
@@ -437,11 +447,6 @@ func (fd *FD) Post(fn func()) error { return fd.pd.r.post(fn) }
 
 // AfterFunc runs fn on this FD's reactor after d.
 func (fd *FD) AfterFunc(d time.Duration, fn func()) *Timer { return fd.pd.r.afterFunc(d, fn) }
-
-// FDOf returns the loop descriptor behind a connection or listener made by
-// a compat package, or nil. compat/net sets it when it loads, so that
-// compat/http can serve compat/net's connections from the loop.
-var FDOf = func(any) *FD { return nil }
 
 // SetReadDeadline sets the deadline for Read, Accept and RawRead.
 func (fd *FD) SetReadDeadline(t time.Time) error { return fd.setDeadline(&fd.rd, t) }

@@ -1,0 +1,163 @@
+package http
+
+import (
+	"sync"
+	"time"
+)
+
+// parkedSet holds a Server's connections parked on the loop, in two
+// lists, oldest first: idle ones (waiting for a request's first byte,
+// closed after IdleTimeout) and ones reading a head (closed after
+// ReadHeaderTimeout from their first byte). Every connection of a list
+// shares its timeout, so the list is also in deadline order, and one
+// timer armed for the earliest expiry serves them all: a parked
+// connection holds no timer of its own.
+//
+// All fields are guarded by mu. Lists are intrusive (conn.prev, next,
+// since, list), so parking allocates nothing.
+type parkedSet struct {
+	mu    sync.Mutex
+	idle  connList
+	heads connList
+	timer *time.Timer // fires at next
+	next  int64       // nanotime of the timer's expiry; 0 when disarmed
+	srv   *Server
+}
+
+type connList struct{ front, back *conn }
+
+func (l *connList) push(c *conn) {
+	c.prev, c.next, c.list = l.back, nil, l
+	if l.back != nil {
+		l.back.next = c
+	} else {
+		l.front = c
+	}
+	l.back = c
+}
+
+func (l *connList) remove(c *conn) {
+	if c.prev != nil {
+		c.prev.next = c.next
+	} else {
+		l.front = c.next
+	}
+	if c.next != nil {
+		c.next.prev = c.prev
+	} else {
+		l.back = c.prev
+	}
+	c.prev, c.next, c.list = nil, nil, nil
+}
+
+// add parks c as idle (no byte of its next request yet).
+func (p *parkedSet) add(c *conn) {
+	p.mu.Lock()
+	c.since = monotime()
+	p.idle.push(c)
+	p.armLocked()
+	p.mu.Unlock()
+}
+
+// reading moves c to the heads list when its first byte arrives.
+func (p *parkedSet) reading(c *conn) {
+	p.mu.Lock()
+	if c.list == &p.idle {
+		p.idle.remove(c)
+		c.since = monotime()
+		p.heads.push(c)
+		p.armLocked()
+	}
+	p.mu.Unlock()
+}
+
+// drop removes c from whichever list holds it.
+func (p *parkedSet) drop(c *conn) {
+	p.mu.Lock()
+	if c.list != nil {
+		c.list.remove(c)
+	}
+	p.mu.Unlock()
+}
+
+// all returns every parked connection.
+func (p *parkedSet) all() []*conn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var cs []*conn
+	for _, l := range []*connList{&p.idle, &p.heads} {
+		for c := l.front; c != nil; c = c.next {
+			cs = append(cs, c)
+		}
+	}
+	return cs
+}
+
+// armLocked sets the timer for the earliest expiry of both lists' fronts.
+func (p *parkedSet) armLocked() {
+	due := int64(0)
+	if c := p.idle.front; c != nil {
+		if d := p.srv.idleTimeout(); d > 0 {
+			due = c.since + int64(d)
+		}
+	}
+	if c := p.heads.front; c != nil {
+		if d := p.srv.readHeaderTimeout(); d > 0 {
+			if t := c.since + int64(d); due == 0 || t < due {
+				due = t
+			}
+		}
+	}
+	if due == 0 || (p.next != 0 && p.next <= due) {
+		return
+	}
+	p.next = due
+	wait := time.Duration(due - monotime())
+	if p.timer == nil {
+		p.timer = time.AfterFunc(wait, p.sweep)
+	} else {
+		p.timer.Reset(wait)
+	}
+}
+
+// sweep runs on the runtime's timer goroutine: it closes every connection
+// whose timeout has passed (net/http closes such connections without a
+// reply) and re-arms for the next.
+func (p *parkedSet) sweep() {
+	now := monotime()
+	var expired []*conn
+	p.mu.Lock()
+	p.next = 0
+	for _, l := range []struct {
+		list *connList
+		d    time.Duration
+	}{{&p.idle, p.srv.idleTimeout()}, {&p.heads, p.srv.readHeaderTimeout()}} {
+		if l.d <= 0 {
+			continue
+		}
+		for c := l.list.front; c != nil && now-c.since >= int64(l.d); c = l.list.front {
+			l.list.remove(c)
+			expired = append(expired, c)
+		}
+	}
+	p.armLocked()
+	p.mu.Unlock()
+	for _, c := range expired {
+		c.closeParked()
+	}
+}
+
+// stop disarms the timer (the server is closing).
+func (p *parkedSet) stop() {
+	p.mu.Lock()
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+	p.next = 0
+	p.mu.Unlock()
+}
+
+var epoch = time.Now()
+
+// monotime is monotonic nanoseconds, cheap to compare.
+func monotime() int64 { return int64(time.Since(epoch)) }

@@ -1,0 +1,154 @@
+package loadgen
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config describes a load run. The zero value of each field means its
+// default, as for ab.
+type Config struct {
+	// URL is the target, "http://host[:port]/path?query". https is not
+	// supported.
+	URL string
+	// Method is the request method; "" means GET.
+	Method string
+	// Header holds extra request header lines, "Name: value", in order. A
+	// Host, User-Agent, Accept, Content-Length or Connection line replaces
+	// the generator's own.
+	Header []string
+	// Body is sent with every request, with a Content-Length.
+	Body []byte
+
+	// Requests is the number of requests to make (ab -n). Zero means one,
+	// or no limit when Duration is set. Failed requests count too.
+	Requests int
+	// Concurrency is the number of connections, each with its own
+	// goroutine, making requests at the same time (ab -c). Zero means one.
+	// Without Duration it may not exceed Requests.
+	Concurrency int
+	// KeepAlive reuses each connection for as long as the server allows
+	// (ab -k). Without it every request dials a new connection, sends
+	// "Connection: close" and closes the connection after the response.
+	KeepAlive bool
+	// ContinueOnError keeps the run going after a failed request (ab -r).
+	// Without it the first error other than BadStatus ends the run.
+	ContinueOnError bool
+	// Duration, if positive, ends the run after that long (ab -t);
+	// requests in flight then are abandoned and not counted.
+	Duration time.Duration
+	// Timeout bounds each request, the dial included (ab -s). Zero means
+	// 30 seconds.
+	Timeout time.Duration
+	// Sources is how many loopback source addresses (127.0.0.2 onwards) a
+	// loopback target is dialed from, at most Concurrency. Zero means 16; a
+	// negative value dials from the kernel's choice of address only.
+	Sources int
+}
+
+const (
+	defaultTimeout = 30 * time.Second
+	defaultSources = 16
+)
+
+// target is a parsed Config.URL.
+type target struct {
+	host     string // host name or address, without brackets or port
+	port     string
+	hostport string // as written in the URL, for the Host header
+	uri      string // request-target: path and query
+}
+
+// normalize checks cfg and fills in its defaults.
+func (cfg *Config) normalize() (target, error) {
+	var t target
+	u, err := url.Parse(cfg.URL)
+	if err != nil {
+		return t, fmt.Errorf("loadgen: %w", err)
+	}
+	if u.Scheme != "http" {
+		return t, fmt.Errorf("loadgen: URL %q: only http:// is supported", cfg.URL)
+	}
+	if u.Hostname() == "" {
+		return t, fmt.Errorf("loadgen: URL %q has no host", cfg.URL)
+	}
+	t.host, t.port, t.hostport, t.uri = u.Hostname(), u.Port(), u.Host, u.RequestURI()
+	if t.port == "" {
+		t.port = "80"
+	}
+	if _, err := strconv.ParseUint(t.port, 10, 16); err != nil {
+		return t, fmt.Errorf("loadgen: URL %q: bad port", cfg.URL)
+	}
+	if cfg.Method == "" {
+		cfg.Method = "GET"
+	}
+	if strings.ContainsAny(cfg.Method, " \t\r\n") {
+		return t, fmt.Errorf("loadgen: bad method %q", cfg.Method)
+	}
+	for _, h := range cfg.Header {
+		name, _, ok := strings.Cut(h, ":")
+		if !ok || strings.TrimSpace(name) == "" || strings.ContainsAny(h, "\r\n") || strings.ContainsAny(name, " \t") {
+			return t, fmt.Errorf("loadgen: bad header %q, want \"Name: value\"", h)
+		}
+	}
+	switch {
+	case cfg.Requests < 0 || cfg.Concurrency < 0 || cfg.Duration < 0 || cfg.Timeout < 0:
+		return t, errors.New("loadgen: negative Requests, Concurrency, Duration or Timeout")
+	case cfg.Requests == 0 && cfg.Duration == 0:
+		cfg.Requests = 1
+	}
+	if cfg.Concurrency == 0 {
+		cfg.Concurrency = 1
+	}
+	if cfg.Duration == 0 && cfg.Concurrency > cfg.Requests {
+		return t, fmt.Errorf("loadgen: concurrency %d is greater than the number of requests %d", cfg.Concurrency, cfg.Requests)
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = defaultTimeout
+	}
+	if cfg.Sources == 0 {
+		cfg.Sources = defaultSources
+	}
+	return t, nil
+}
+
+// buildRequest returns the bytes written for every request.
+func buildRequest(cfg *Config, t target) []byte {
+	var b strings.Builder
+	has := func(name string) bool {
+		for _, h := range cfg.Header {
+			n, _, _ := strings.Cut(h, ":")
+			if strings.EqualFold(strings.TrimSpace(n), name) {
+				return true
+			}
+		}
+		return false
+	}
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\n", cfg.Method, t.uri)
+	if !has("Host") {
+		fmt.Fprintf(&b, "Host: %s\r\n", t.hostport)
+	}
+	if !has("User-Agent") {
+		b.WriteString("User-Agent: evshim-bench\r\n")
+	}
+	if !has("Accept") {
+		b.WriteString("Accept: */*\r\n")
+	}
+	if !has("Content-Length") && (len(cfg.Body) > 0 || cfg.Method == "POST" || cfg.Method == "PUT" || cfg.Method == "PATCH") {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(cfg.Body))
+	}
+	if !cfg.KeepAlive && !has("Connection") {
+		b.WriteString("Connection: close\r\n")
+	}
+	for _, h := range cfg.Header {
+		name, value, _ := strings.Cut(h, ":")
+		fmt.Fprintf(&b, "%s: %s\r\n", strings.TrimSpace(name), strings.TrimSpace(value))
+	}
+	b.WriteString("\r\n")
+	b.Write(cfg.Body)
+	return []byte(b.String())
+}

@@ -1,0 +1,195 @@
+package loadgen
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// batchSize is how many latencies a worker keeps before it takes a shard
+// lock to flush them.
+const batchSize = 256
+
+// worker is one connection slot: one goroutine making one request at a time.
+type worker struct {
+	g      *Generator     // immutable
+	id     int            // immutable
+	dialer *net.Dialer    // immutable
+	laddr  netip.AddrPort // source address, port 0; invalid for the kernel's choice; immutable
+	raddr  netip.AddrPort // target; immutable
+
+	// Counters: written by the worker goroutine, read by Progress.
+	responses atomic.Int64
+	bytes     atomic.Int64
+	errs      [numKinds]atomic.Int64
+	status    [6]atomic.Int64 // by status/100; 0 holds codes below 100 or above 599
+
+	// Owned by the worker goroutine.
+	br   *bufio.Reader
+	cr   countingReader
+	lat  [batchSize]int64
+	nlat int
+
+	// mu lets Run interrupt a request blocked in the kernel: the worker
+	// publishes its connection here, and interrupt expires its deadline.
+	mu      sync.Mutex
+	conn    net.Conn // guarded by mu for writes and for readers other than the worker
+	stopped bool     // guarded by mu; set by interrupt, never cleared
+}
+
+// countingReader is the bufio.Reader's source: the current connection,
+// counting the bytes read from it.
+type countingReader struct {
+	w *worker
+	c net.Conn // owned by the worker goroutine
+}
+
+func (r *countingReader) Read(p []byte) (int, error) {
+	n, err := r.c.Read(p)
+	r.w.bytes.Add(int64(n))
+	return n, err
+}
+
+func (w *worker) run(ctx context.Context, cancel context.CancelFunc) {
+	defer w.finish()
+	for ctx.Err() == nil && w.g.claim() {
+		start := time.Now()
+		status, err := w.do(ctx, start.Add(w.g.cfg.Timeout))
+		if err != nil {
+			w.closeConn()
+			if ctx.Err() != nil {
+				return // interrupted: neither a response nor a failure
+			}
+			w.errs[Classify(err)].Add(1)
+			if !w.g.cfg.ContinueOnError {
+				w.g.fail(err, cancel)
+				return
+			}
+			continue
+		}
+		w.record(time.Since(start))
+		w.responses.Add(1)
+		class := status / 100
+		if class < 1 || class > 5 {
+			class = 0
+		}
+		w.status[class].Add(1)
+		if status >= 400 {
+			w.errs[BadStatus].Add(1)
+		}
+	}
+}
+
+// do makes one request, dialing first when there is no open connection,
+// and returns the response's status code.
+func (w *worker) do(ctx context.Context, deadline time.Time) (int, error) {
+	if w.conn == nil {
+		c, err := w.dial(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if err := w.setConn(c); err != nil {
+			return 0, err
+		}
+	}
+	if err := w.arm(deadline); err != nil {
+		return 0, err
+	}
+	if _, err := w.conn.Write(w.g.req); err != nil {
+		return 0, err
+	}
+	resp, err := readResponse(w.br, w.g.head)
+	if err != nil {
+		return 0, err
+	}
+	if !resp.reuse || !w.g.cfg.KeepAlive {
+		w.closeConn()
+	}
+	return resp.status, nil
+}
+
+// dial opens a connection to the target. With a source address it uses
+// Dialer.DialTCP, which skips parsing and resolving an address string.
+func (w *worker) dial(ctx context.Context) (net.Conn, error) {
+	if !w.laddr.IsValid() {
+		return w.dialer.DialContext(ctx, "tcp", w.raddr.String())
+	}
+	c, err := w.dialer.DialTCP(ctx, "tcp", w.laddr, w.raddr)
+	if err != nil {
+		return nil, err // not c: a nil *TCPConn would be a non-nil net.Conn
+	}
+	return c, nil
+}
+
+// setConn publishes a new connection, or closes it when the run stopped.
+func (w *worker) setConn(c net.Conn) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.stopped {
+		c.Close()
+		return context.Canceled
+	}
+	w.conn = c
+	w.cr.c = c
+	w.br.Reset(&w.cr)
+	return nil
+}
+
+// arm sets the request's deadline, unless interrupt already expired it: a
+// later deadline would undo the interrupt.
+func (w *worker) arm(deadline time.Time) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.stopped {
+		return context.Canceled
+	}
+	return w.conn.SetDeadline(deadline)
+}
+
+// interrupt ends the request in flight, if any. It runs on Run's watcher
+// goroutine.
+func (w *worker) interrupt() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.stopped = true
+	if w.conn != nil {
+		w.conn.SetDeadline(time.Unix(1, 0))
+	}
+}
+
+func (w *worker) closeConn() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.conn != nil {
+		w.conn.Close()
+		w.conn = nil
+		w.cr.c = nil
+	}
+}
+
+func (w *worker) record(d time.Duration) {
+	w.lat[w.nlat] = int64(d)
+	w.nlat++
+	if w.nlat == batchSize {
+		w.flush()
+	}
+}
+
+func (w *worker) flush() {
+	s := &w.g.shards[w.id%len(w.g.shards)]
+	s.mu.Lock()
+	for _, v := range w.lat[:w.nlat] {
+		s.h.Record(v)
+	}
+	s.mu.Unlock()
+	w.nlat = 0
+}
+
+func (w *worker) finish() {
+	w.closeConn()
+	w.flush()
+}

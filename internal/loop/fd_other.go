@@ -1,0 +1,14 @@
+//go:build !(darwin || dragonfly || freebsd || linux || netbsd || openbsd)
+
+package loop
+
+import "time"
+
+// FD exists where there is no loop only so that portable callers compile;
+// FDOf never returns one, and Register fails.
+type FD struct{}
+
+func (*FD) TryRead([]byte) (int, error)                   { return 0, ErrUnavailable }
+func (*FD) ReadWithin([]byte, time.Duration) (int, error) { return 0, ErrUnavailable }
+func (*FD) OnReadable(func()) error                       { return ErrUnavailable }
+func (*FD) ReleaseTimers()                                {}
