@@ -16,13 +16,13 @@ import (
 // harmless, because the loop callback compares the clock with the current
 // deadline, under mu, before it closes the channel.
 type deadline struct {
-	r    *reactor      // immutable
-	wake chan struct{} // immutable: the direction's wake channel
+	r    *reactor                       // immutable
+	wake *atomic.Pointer[chan struct{}] // immutable: the direction's wake channel
 
 	mu    sync.Mutex
 	when  int64       // guarded by mu: the deadline in monotonic nanotime; 0 = none
 	timer *time.Timer // guarded by mu: created on first use, then reset
-	check func()      // immutable once timer exists: d.expire, bound once
+	check func()      // guarded by mu: d.expire, bound once with the timer
 
 	cur atomic.Pointer[deadlineCh] // nil when no deadline has been set
 }
@@ -62,9 +62,11 @@ func (d *deadline) set(t time.Time) {
 		d.cur.Store(cur)
 		// A waiter that parked before this channel existed selects on
 		// the old one (or none): a token makes it look again.
-		select {
-		case d.wake <- struct{}{}:
-		default:
+		if ch := d.wake.Load(); ch != nil {
+			select {
+			case *ch <- struct{}{}:
+			default:
+			}
 		}
 	}
 	dur := time.Until(t)
@@ -87,7 +89,14 @@ func (d *deadline) set(t time.Time) {
 
 // post runs on the runtime's timer goroutine: the expiry is handled on the
 // loop, in order with the reactor's I/O events.
-func (d *deadline) post() { d.r.post(d.check) }
+func (d *deadline) post() {
+	d.mu.Lock()
+	check := d.check
+	d.mu.Unlock()
+	if check != nil {
+		d.r.post(check)
+	}
+}
 
 // expire runs on the loop.
 func (d *deadline) expire() {
@@ -135,7 +144,7 @@ func (d *deadline) release() {
 	d.mu.Lock()
 	if d.timer != nil {
 		d.timer.Stop()
-		d.timer = nil
+		d.timer, d.check = nil, nil
 	}
 	d.when = 0
 	d.cur.Store(nil)

@@ -41,9 +41,12 @@ type FD struct {
 	pd     *pollDesc
 	stream bool // a zero-byte read is EOF
 
-	refs      fdRefs
-	destroyed chan struct{} // closed after close(2)
-	closeErr  error         // set before destroyed is closed
+	refs fdRefs
+
+	destroyMu   sync.Mutex
+	destroyed   bool          // guarded by destroyMu: close(2) has run
+	destroyWait chan struct{} // guarded by destroyMu: made by a Close that must wait
+	closeErr    error         // set before destroyed
 
 	rmu sync.Mutex // serializes readers and accepters
 	wmu sync.Mutex // serializes writers
@@ -77,9 +80,9 @@ func Register(fd int, stream bool, origin Origin) (*FD, error) {
 	default:
 		r.counters.adopted.Add(1)
 	}
-	f := &FD{Sysfd: fd, pd: pd, stream: stream, destroyed: make(chan struct{})}
+	f := &FD{Sysfd: fd, pd: pd, stream: stream}
 	f.rd.r, f.wd.r = r, r
-	f.rd.wake, f.wd.wake = pd.rwake, pd.wwake
+	f.rd.wake, f.wd.wake = &pd.rwake, &pd.wwake
 	return f, nil
 }
 
@@ -165,7 +168,12 @@ func (fd *FD) destroy() {
 	fd.wd.stop()
 	fd.pd.r.unregister(fd.pd)
 	fd.closeErr = unix.Close(fd.Sysfd)
-	close(fd.destroyed)
+	fd.destroyMu.Lock()
+	fd.destroyed = true
+	if fd.destroyWait != nil {
+		close(fd.destroyWait)
+	}
+	fd.destroyMu.Unlock()
 }
 
 // Close wakes every blocked call (they return net.ErrClosed), waits until
@@ -179,8 +187,20 @@ func (fd *FD) Close() error {
 	}
 	fd.pd.evict()
 	fd.decref()
-	<-fd.destroyed
-	return fd.closeErr
+	// Wait, if another goroutine still holds a reference, for it to let go.
+	fd.destroyMu.Lock()
+	if !fd.destroyed {
+		if fd.destroyWait == nil {
+			fd.destroyWait = make(chan struct{})
+		}
+		ch := fd.destroyWait
+		fd.destroyMu.Unlock()
+		<-ch
+		fd.destroyMu.Lock()
+	}
+	err := fd.closeErr
+	fd.destroyMu.Unlock()
+	return err
 }
 
 // prepare checks, before a syscall, what the standard library checks:
@@ -195,24 +215,29 @@ func (fd *FD) prepare(d *deadline) error {
 	return nil
 }
 
-// wait parks until the reactor sends a token on wake, the FD is closed or
-// the deadline passes. nil means: retry the syscall.
-func (fd *FD) wait(wake chan struct{}, d *deadline) error {
+// wait parks until a token comes on the direction's channel (readiness,
+// closing, a new deadline) or the deadline passes. nil means: retry the
+// syscall.
+func (fd *FD) wait(w *atomic.Pointer[chan struct{}], d *deadline) error {
+	ch, made := wakeChan(w)
+	if made {
+		return nil // retry once: an edge may have come before the channel
+	}
+	if fd.pd.isClosing() {
+		return net.ErrClosed
+	}
 	fd.pd.r.counters.parks.Add(1)
 	select {
-	case <-wake:
-		return nil
-	case <-fd.pd.closing:
-		return net.ErrClosed
+	case <-ch:
 	case <-d.wait():
-		if fd.pd.isClosing() {
-			return net.ErrClosed
-		}
-		if d.expired() {
-			return os.ErrDeadlineExceeded
-		}
-		return nil // the deadline moved; look again
 	}
+	if fd.pd.isClosing() {
+		return net.ErrClosed
+	}
+	if d.expired() {
+		return os.ErrDeadlineExceeded
+	}
+	return nil
 }
 
 // maxRW caps one read or write syscall, as internal/poll does, so a huge
@@ -239,7 +264,7 @@ func (fd *FD) Read(p []byte) (int, error) {
 		if err != nil {
 			n = 0
 			if err == unix.EAGAIN {
-				if err = fd.wait(fd.pd.rwake, &fd.rd); err == nil {
+				if err = fd.wait(&fd.pd.rwake, &fd.rd); err == nil {
 					continue
 				}
 			}
@@ -280,7 +305,7 @@ func (fd *FD) Write(p []byte) (int, error) {
 		if err == unix.EAGAIN {
 			rest := int64(len(p) - nn)
 			fd.pd.r.counters.queued.Add(rest)
-			err = fd.wait(fd.pd.wwake, &fd.wd)
+			err = fd.wait(&fd.pd.wwake, &fd.wd)
 			fd.pd.r.counters.queued.Add(-rest)
 			if err == nil {
 				continue
@@ -317,7 +342,7 @@ func (fd *FD) Accept() (nfd int, sa unix.Sockaddr, op string, err error) {
 			// standard library retries both.
 			continue
 		case unix.EAGAIN:
-			if err = fd.wait(fd.pd.rwake, &fd.rd); err == nil {
+			if err = fd.wait(&fd.pd.rwake, &fd.rd); err == nil {
 				continue
 			}
 			return -1, nil, "", err
@@ -380,6 +405,13 @@ func (fd *FD) ReadWithin(p []byte, d time.Duration) (int, error) {
 		if err != unix.EAGAIN {
 			return 0, err
 		}
+		ch, made := wakeChan(&fd.pd.rwake)
+		if made {
+			continue // an edge may have come before the channel
+		}
+		if fd.pd.isClosing() {
+			return 0, net.ErrClosed
+		}
 		if !armed {
 			if fd.grace == nil {
 				fd.grace = time.NewTimer(d)
@@ -390,9 +422,10 @@ func (fd *FD) ReadWithin(p []byte, d time.Duration) (int, error) {
 		}
 		fd.pd.r.counters.parks.Add(1)
 		select {
-		case <-fd.pd.rwake:
-		case <-fd.pd.closing:
-			return 0, net.ErrClosed
+		case <-ch:
+			if fd.pd.isClosing() {
+				return 0, net.ErrClosed
+			}
 		case <-fd.rd.wait():
 			if err := fd.prepare(&fd.rd); err != nil {
 				return 0, err
@@ -413,7 +446,7 @@ func (fd *FD) OnReadable(fn func()) error {
 	if fn == nil {
 		fd.pd.onReadable.Store(nil)
 		// A reader may park next: give it a look at what came meanwhile.
-		fd.pd.wake(fd.pd.rwake)
+		fd.pd.poke(&fd.pd.rwake)
 		return nil
 	}
 	fd.pd.onReadable.Store(&fn)
@@ -424,9 +457,11 @@ func (fd *FD) OnReadable(fn func()) error {
 	})
 }
 
-// ReleaseTimers clears both deadlines and frees the FD's timers, for a
-// descriptor about to sit idle for long: compat/http calls it when it
-// parks a keep-alive connection, so that the connection holds no timer.
+// ReleaseTimers clears both deadlines and frees the FD's timers and wake
+// channels, for a descriptor about to sit idle for long with nobody waiting
+// on it: compat/http calls it when it parks a keep-alive connection. The
+// next waiter makes a new channel and retries its syscall, so nothing is
+// missed.
 func (fd *FD) ReleaseTimers() {
 	fd.rd.release()
 	fd.wd.release()
@@ -435,7 +470,12 @@ func (fd *FD) ReleaseTimers() {
 			fd.grace.Stop()
 			fd.grace = nil
 		}
+		fd.pd.rwake.Store(nil)
 		fd.rmu.Unlock()
+	}
+	if fd.wmu.TryLock() {
+		fd.pd.wwake.Store(nil)
+		fd.wmu.Unlock()
 	}
 }
 
@@ -513,7 +553,7 @@ func (fd *FD) RawRead(f func(uintptr) bool) error {
 		if f(uintptr(fd.Sysfd)) {
 			return nil
 		}
-		if err := fd.wait(fd.pd.rwake, &fd.rd); err != nil {
+		if err := fd.wait(&fd.pd.rwake, &fd.rd); err != nil {
 			return err
 		}
 	}
@@ -532,7 +572,7 @@ func (fd *FD) RawWrite(f func(uintptr) bool) error {
 		if f(uintptr(fd.Sysfd)) {
 			return nil
 		}
-		if err := fd.wait(fd.pd.wwake, &fd.wd); err != nil {
+		if err := fd.wait(&fd.pd.wwake, &fd.wd); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,6 @@
 package loop
 
 import (
-	"sync"
 	"sync/atomic"
 )
 
@@ -15,19 +14,24 @@ const (
 )
 
 // pollDesc is a descriptor's registration on one reactor.
+//
+// At most one goroutine waits per direction (an FD serializes its readers
+// and its writers), so a one-token channel per direction is all the
+// signalling there is: readiness, deadlines and closing all send a token,
+// and the woken waiter looks at the state to learn why.
 type pollDesc struct {
 	fd int      // immutable
 	r  *reactor // immutable: a descriptor stays on the reactor that registered it
 
-	// rwake and wwake hold at most one token each. The reactor sends one,
-	// without ever blocking, when the kernel reports the descriptor ready; a
-	// parked reader or writer takes it and retries its syscall. A token that
-	// arrives before the waiter parks is kept, so no edge is lost.
-	rwake chan struct{}
-	wwake chan struct{}
+	// rwake and wwake are made by the first waiter of each direction, so an
+	// idle connection holds none. The reactor sends a token without ever
+	// blocking; a token that arrives before the waiter parks is kept, so no
+	// edge is lost. A waiter that has just made its channel retries its
+	// syscall before parking, which covers edges that came before.
+	rwake atomic.Pointer[chan struct{}]
+	wwake atomic.Pointer[chan struct{}]
 
-	closing   chan struct{} // closed by evict: every wait returns net.ErrClosed
-	evictOnce sync.Once
+	closed atomic.Bool // set by evict: every wait returns net.ErrClosed
 
 	// onReadable, when set, takes the read readiness: the reactor calls it
 	// instead of waking a parked reader. compat/http parks idle keep-alive
@@ -35,15 +39,7 @@ type pollDesc struct {
 	onReadable atomic.Pointer[func()]
 }
 
-func newPollDesc(fd int, r *reactor) *pollDesc {
-	return &pollDesc{
-		fd:      fd,
-		r:       r,
-		rwake:   make(chan struct{}, 1),
-		wwake:   make(chan struct{}, 1),
-		closing: make(chan struct{}),
-	}
-}
+func newPollDesc(fd int, r *reactor) *pollDesc { return &pollDesc{fd: fd, r: r} }
 
 // notify runs on the reactor goroutine. It never blocks.
 func (pd *pollDesc) notify(e Events) {
@@ -51,32 +47,43 @@ func (pd *pollDesc) notify(e Events) {
 		if h := pd.onReadable.Load(); h != nil {
 			(*h)()
 		} else {
-			pd.wake(pd.rwake)
+			pd.poke(&pd.rwake)
 		}
 	}
 	if e&(Writable|Hangup) != 0 {
-		pd.wake(pd.wwake)
+		pd.poke(&pd.wwake)
 	}
 }
 
-func (pd *pollDesc) wake(ch chan struct{}) {
-	select {
-	case ch <- struct{}{}:
-		pd.r.counters.wakeups.Add(1)
-	default:
+// poke sends a token to a direction's waiter, if that direction has ever
+// had one.
+func (pd *pollDesc) poke(w *atomic.Pointer[chan struct{}]) {
+	if ch := w.Load(); ch != nil {
+		select {
+		case *ch <- struct{}{}:
+			pd.r.counters.wakeups.Add(1)
+		default:
+		}
 	}
+}
+
+// wakeChan returns a direction's channel, and whether this call made it.
+func wakeChan(w *atomic.Pointer[chan struct{}]) (chan struct{}, bool) {
+	if ch := w.Load(); ch != nil {
+		return *ch, false
+	}
+	ch := make(chan struct{}, 1)
+	if w.CompareAndSwap(nil, &ch) {
+		return ch, true
+	}
+	return *w.Load(), false
 }
 
 // evict wakes every waiter for good: later waits return net.ErrClosed.
 func (pd *pollDesc) evict() {
-	pd.evictOnce.Do(func() { close(pd.closing) })
+	pd.closed.Store(true)
+	pd.poke(&pd.rwake)
+	pd.poke(&pd.wwake)
 }
 
-func (pd *pollDesc) isClosing() bool {
-	select {
-	case <-pd.closing:
-		return true
-	default:
-		return false
-	}
-}
+func (pd *pollDesc) isClosing() bool { return pd.closed.Load() }
