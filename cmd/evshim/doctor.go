@@ -1,0 +1,116 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/evshim/evshim/internal/doctor"
+)
+
+var doctorCommand = &command{
+	name:  "doctor",
+	short: "check the Linux limits that a given number of connections needs",
+	run:   runDoctor,
+}
+
+const doctorUsage = `usage: evshim doctor [-conns N] [-rate R] [-apply] [-json] [-v]
+
+Doctor reads the Linux limits that bound how many connections one process can
+hold (RLIMIT_NOFILE, fs.nr_open, fs.file-max), open (ip_local_port_range and
+TIME_WAIT, somaxconn, the SYN backlog and cookies, conntrack) and buffer
+(tcp_rmem, tcp_wmem, tcp_mem). For each it prints the value, what the target
+needs, and the sysctl command, sysctl.d line, systemd LimitNOFILE= setting or
+ulimit that raises it. It changes nothing unless -apply is given.
+
+flags:
+  -conns N  connections one process holds open at once (default 10000);
+            a benchmark that dials and serves in one process needs twice that
+  -rate R   new connections per second, for the TIME_WAIT arithmetic
+            (default 0: skip it)
+  -apply    write the failing sysctl values to /proc/sys (needs root; lasts
+            until reboot) and say what could not be changed and why
+  -json     print the report as JSON
+  -v        explain every setting, passing ones too
+
+examples:
+  evshim doctor -conns 100000
+  evshim doctor -conns 20000 -rate 5000 -v
+  evshim doctor -json | jq -r '.checks[] | select(.status == "fail") | .name'
+  sudo evshim doctor -conns 100000 -rate 5000 -apply
+
+exit status: 0 when no check fails (warnings allowed), 1 when one fails (with
+-apply: still fails afterwards), 2 on a usage error or a failure to run.
+The settings are explained in docs/tuning.md.
+`
+
+// testHookDoctorNofile replaces the RLIMIT_NOFILE reader in tests, so that
+// a fixture's verdict does not depend on the limits of the machine running
+// them. Nil means getrlimit(2).
+var testHookDoctorNofile func() (doctor.Rlimit, error)
+
+func runDoctor(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, doctorUsage) }
+	conns := fs.Int("conns", 10000, "")
+	rate := fs.Int("rate", 0, "")
+	apply := fs.Bool("apply", false, "")
+	asJSON := fs.Bool("json", false, "")
+	verbose := fs.Bool("v", false, "")
+	// Hidden: the proc root to read instead of /proc, for fixture trees.
+	proc := fs.String("proc", "", "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "evshim doctor: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return 2
+	}
+	if *conns < 0 || *rate < 0 {
+		fmt.Fprintln(stderr, "evshim doctor: -conns and -rate must not be negative")
+		return 2
+	}
+
+	cfg := doctor.Config{Conns: *conns, Rate: *rate, Proc: *proc, Nofile: testHookDoctorNofile}
+	r, err := doctor.Run(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "evshim doctor: %v\n", err)
+		return 2
+	}
+	if *apply {
+		changes, err := doctor.Apply(cfg, r)
+		if err != nil {
+			fmt.Fprintf(stderr, "evshim doctor: %v\n", err)
+			return 2
+		}
+		if r, err = doctor.Run(cfg); err != nil {
+			fmt.Fprintf(stderr, "evshim doctor: %v\n", err)
+			return 2
+		}
+		r.Applied = changes
+	}
+
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // keep ">=" readable for jq and eyes
+		err = enc.Encode(r)
+	} else {
+		err = r.WriteText(stdout, *verbose)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "evshim doctor: %v\n", err)
+		return 2
+	}
+	if r.Status() == doctor.Fail {
+		return 1
+	}
+	return 0
+}
