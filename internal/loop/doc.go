@@ -53,6 +53,13 @@
 // one; tests stop it before goleak looks for leaks. EVSHIM_LOOPS sets the
 // number of reactors (default GOMAXPROCS: one per core).
 //
+// # Logging
+//
+// gnet's process-global logger writes to stdout by default; the loop
+// routes it to stderr (warnings and errors only) when it starts, unless
+// GNET_LOGGING_FILE names a file. Note that gnet panics at import when
+// GNET_LOGGING_LEVEL is set to something other than an integer.
+//
 // # Platforms
 //
 // Where gnet has no poller (Windows, Plan 9, wasm, Solaris), Available

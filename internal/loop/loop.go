@@ -131,6 +131,7 @@ func Shutdown() {
 }
 
 func start(cfg Config) (*Loop, error) {
+	routeGnetLog()
 	lp := &Loop{cfg: cfg}
 	n := cfg.reactors()
 	for i := 0; i < n; i++ {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/panjf2000/gnet/v2/pkg/logging"
 	"go.uber.org/goleak"
 	"golang.org/x/sys/unix"
 )
@@ -283,5 +284,14 @@ func TestPostDuringShutdown(t *testing.T) {
 			t.Fatalf("an accepted Post never ran (%d accepted)", accepted)
 		}
 		refused.Wait()
+	}
+}
+
+// TestGnetLogOffStdout: gnet's global logger, whose default writes to
+// stdout, is ours once the loop runs.
+func TestGnetLogOffStdout(t *testing.T) {
+	withLoop(t, Config{})
+	if _, ok := logging.GetDefaultLogger().(gnetLogger); !ok {
+		t.Errorf("gnet's logger is %T, want the loop's", logging.GetDefaultLogger())
 	}
 }
