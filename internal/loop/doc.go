@@ -33,9 +33,24 @@
 //     stdlib's speed because the loop is off the data path.
 //
 // Measured side by side on the 2-core development VM (see
-// docs/performance.md for the table and the commands): bulk receive and
-// send through compat/net at about 1.0× the stdlib, where the gnet Client
+// docs/performance.md for the table and the commands): bulk transfers
+// through compat/net at 1.0–1.2× the stdlib, where the gnet Client
 // prototype reached 0.2–0.3×; 0 allocations per round trip.
+//
+// # How many reactors
+//
+// A reactor does little per event (it wakes a goroutine), so it is rarely
+// the bottleneck; the goroutines it wakes are. Each reactor also holds an
+// OS thread in epoll_wait that competes with them for the Ps. Measured on
+// the 2-core VM (benchstat, 8 interleaved rounds, std = 1.00):
+//
+//	                       2 reactors   1 reactor
+//	1-conn round trip        3.08×        1.87×   (p99: 181 µs vs 58 µs)
+//	100-conn ping-pong       0.75×        0.87×   (throughput)
+//	accept + close           2.09×        2.63×
+//
+// So the default is one reactor per two cores (GOMAXPROCS/2, at least
+// one), not one per core; EVSHIM_LOOPS overrides it.
 //
 // # Concurrency
 //
@@ -51,7 +66,7 @@
 // init functions and calls. Shutdown stops it (every registered descriptor
 // wakes its waiters with net.ErrClosed) and the next Default starts a new
 // one; tests stop it before goleak looks for leaks. EVSHIM_LOOPS sets the
-// number of reactors (default GOMAXPROCS: one per core).
+// number of reactors (default GOMAXPROCS/2, at least one; see below).
 //
 // # Logging
 //

@@ -21,8 +21,9 @@ var errLoopClosed = errors.New("evshim/loop: loop stopped")
 // Config sets up a loop. The zero value is the default.
 type Config struct {
 	// Reactors is the number of reactor goroutines, each with its own
-	// epoll/kqueue instance. Zero means EVSHIM_LOOPS if set, else
-	// runtime.GOMAXPROCS(0): one per core.
+	// epoll/kqueue instance. Zero means EVSHIM_LOOPS if set, else one
+	// reactor per two cores (GOMAXPROCS/2, at least 1); doc.go gives the
+	// measurements behind that default.
 	Reactors int
 	// StallLimit is how long one loop callback may run before the watchdog
 	// reports it. Zero means EVSHIM_WATCHDOG if set, else 100ms; a negative
@@ -40,7 +41,7 @@ func (c Config) reactors() int {
 	if n, err := strconv.Atoi(os.Getenv("EVSHIM_LOOPS")); err == nil && n > 0 {
 		return n
 	}
-	return runtime.GOMAXPROCS(0)
+	return max(1, runtime.GOMAXPROCS(0)/2)
 }
 
 func (c Config) stallLimit() time.Duration {
