@@ -14,24 +14,14 @@ import (
 
 	"github.com/evshim/evshim/internal/loop"
 	"github.com/evshim/evshim/internal/matrix"
+	"github.com/evshim/evshim/internal/testenv"
 	"github.com/google/go-cmp/cmp"
-	"go.uber.org/goleak"
 	"golang.org/x/tools/go/packages"
 )
 
 var generate = flag.Bool("generate", false, "rewrite ../COMPAT.md from the matrix")
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(stopLoop{m}) }
-
-// stopLoop runs the tests, then shuts the shared loop down so that goleak
-// reports only goroutines the tests themselves leaked.
-type stopLoop struct{ m *testing.M }
-
-func (s stopLoop) Run() int {
-	code := s.m.Run()
-	loop.Shutdown()
-	return code
-}
+func TestMain(m *testing.M) { testenv.VerifyTestMain(m) }
 
 // caseResult is what the harness saw of one case.
 type caseResult struct {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/evshim/evshim/internal/testenv"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,7 +11,7 @@ import (
 // TestCheckExitStatus runs check over the app before and after a rewrite.
 func TestCheckExitStatus(t *testing.T) {
 	writeApp(t)
-	writeTree(t, ".", map[string]string{
+	testenv.WriteTree(t, ".", map[string]string{
 		"assert/assert.go": "package assert\n\nimport \"net\"\n\nfunc IsTCP(ln net.Listener) bool { _, ok := ln.(*net.TCPListener); return ok }\n",
 		"broken/broken.go": "package broken\n\nvar x int = \"s\"\n",
 	})
@@ -68,7 +69,7 @@ func TestCheckExitStatus(t *testing.T) {
 // does none (a NoIO row) is not.
 func TestCheckDelegated(t *testing.T) {
 	app := writeApp(t)
-	writeTree(t, filepath.Join(app, "..", "evshim"), map[string]string{
+	testenv.WriteTree(t, filepath.Join(app, "..", "evshim"), map[string]string{
 		"compat/net/lookup.go": `package net
 
 import "net"
@@ -78,7 +79,7 @@ func LookupHost(host string) ([]string, error) { return net.LookupHost(host) }
 func JoinHostPort(host, port string) string { return net.JoinHostPort(host, port) }
 `,
 	})
-	writeTree(t, ".", map[string]string{
+	testenv.WriteTree(t, ".", map[string]string{
 		"resolve/resolve.go": `package resolve
 
 import "github.com/evshim/evshim/compat/net"
@@ -100,7 +101,7 @@ func Addrs(host string) ([]string, error) {
 }
 
 func TestCheckUsage(t *testing.T) {
-	isolateGo(t)
+	testenv.IsolateGo(t)
 	if code, _, errOut := runEvshim(t, "check", "-h"); code != 0 || !strings.Contains(errOut, "Examples:") {
 		t.Errorf("check -h: exit %d; stderr:\n%s", code, errOut)
 	}

@@ -9,31 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/evshim/evshim/internal/testenv"
 	"github.com/google/go-cmp/cmp"
 )
-
-// isolateGo keeps the go commands that the tests run, directly or through
-// go/packages, inside their fixture modules: the developer's go.work and
-// GOFLAGS must not apply to them, and nothing may be downloaded.
-func isolateGo(t *testing.T) {
-	t.Helper()
-	t.Setenv("GOFLAGS", "")
-	t.Setenv("GOWORK", "off")
-	t.Setenv("GOPROXY", "off")
-}
-
-func writeTree(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // fakeEvshim is a stand-in for the evshim module with just the compat
 // identifiers that appFiles uses, so that the tests do not depend on how
@@ -130,11 +108,11 @@ var _ = net.Listen
 // app's directory and returns it.
 func writeApp(t *testing.T) string {
 	t.Helper()
-	isolateGo(t)
+	testenv.IsolateGo(t)
 	root := t.TempDir()
-	writeTree(t, filepath.Join(root, "evshim"), fakeEvshim)
+	testenv.WriteTree(t, filepath.Join(root, "evshim"), fakeEvshim)
 	app := filepath.Join(root, "app")
-	writeTree(t, app, appFiles)
+	testenv.WriteTree(t, app, appFiles)
 	t.Chdir(app)
 	return app
 }
@@ -293,7 +271,7 @@ func TestRewriteUsage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("case="+tt.name, func(t *testing.T) {
-			isolateGo(t)
+			testenv.IsolateGo(t)
 			code, _, errOut := runEvshim(t, tt.args...)
 			if code != tt.want {
 				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.want, errOut)

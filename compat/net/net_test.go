@@ -8,22 +8,13 @@ import (
 	"testing"
 
 	net "github.com/evshim/evshim/compat/net"
-	"github.com/evshim/evshim/internal/loop"
-	"go.uber.org/goleak"
+	"github.com/evshim/evshim/internal/testenv"
 )
 
 // The conformance suites for this package live in shimtest, which runs
 // every case against the standard library and against this package.
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(stopLoop{m}) }
-
-type stopLoop struct{ m *testing.M }
-
-func (s stopLoop) Run() int {
-	code := s.m.Run()
-	loop.Shutdown()
-	return code
-}
+func TestMain(m *testing.M) { testenv.VerifyTestMain(m) }
 
 // TestSharedValues: sentinels and shared values are the standard
 // library's own, not copies that merely look alike.

@@ -3,18 +3,7 @@ package queue_test
 import (
 	"testing"
 
-	"github.com/evshim/evshim/internal/loop"
-	"go.uber.org/goleak"
+	"github.com/evshim/evshim/internal/testenv"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(stopLoop{m}) }
-
-// stopLoop runs the tests, then shuts the shared loop down so that goleak
-// reports only goroutines the tests themselves leaked.
-type stopLoop struct{ m *testing.M }
-
-func (s stopLoop) Run() int {
-	code := s.m.Run()
-	loop.Shutdown()
-	return code
-}
+func TestMain(m *testing.M) { testenv.VerifyTestMain(m) }

@@ -4,8 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/evshim/evshim/internal/loop"
-	"go.uber.org/goleak"
+	"github.com/evshim/evshim/internal/testenv"
 )
 
 // childEnv names the scenario a re-executed test binary runs instead of the
@@ -20,15 +19,5 @@ func TestMain(m *testing.M) {
 	if name := os.Getenv(childEnv); name != "" {
 		os.Exit(runChild(name))
 	}
-	goleak.VerifyTestMain(stopLoop{m})
-}
-
-// stopLoop runs the tests, then shuts the shared loop down so that goleak
-// reports only goroutines the tests themselves leaked.
-type stopLoop struct{ m *testing.M }
-
-func (s stopLoop) Run() int {
-	code := s.m.Run()
-	loop.Shutdown()
-	return code
+	testenv.VerifyTestMain(m)
 }

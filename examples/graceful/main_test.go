@@ -12,8 +12,7 @@ import (
 	"testing"
 
 	"github.com/evshim/evshim/examples/internal/exampletest"
-	"github.com/evshim/evshim/internal/loop"
-	"go.uber.org/goleak"
+	"github.com/evshim/evshim/internal/testenv"
 )
 
 func TestMain(m *testing.M) {
@@ -21,17 +20,7 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	goleak.VerifyTestMain(stopLoop{m})
-}
-
-// stopLoop runs the tests, then shuts the shared loop down so that goleak
-// reports only goroutines the tests themselves leaked.
-type stopLoop struct{ m *testing.M }
-
-func (s stopLoop) Run() int {
-	code := s.m.Run()
-	loop.Shutdown()
-	return code
+	testenv.VerifyTestMain(m)
 }
 
 // TestDrainOnSIGTERM runs the program as a process, sends it SIGTERM while

@@ -17,6 +17,7 @@ import (
 
 	"github.com/evshim/evshim/internal/compatcheck"
 	"github.com/evshim/evshim/internal/rewrite"
+	"github.com/evshim/evshim/internal/testenv"
 )
 
 // writeModule writes a module that imports net directly and asserts to
@@ -53,7 +54,7 @@ func TestKeepAlive(t *testing.T) { KeepAlive(nil) }
 }
 
 func TestCheck(t *testing.T) {
-	isolateGo(t)
+	testenv.IsolateGo(t)
 	dir := writeModule(t)
 	findings, err := compatcheck.Check(compatcheck.Options{Dir: dir, Tests: true}, "./...")
 	if err != nil {
@@ -92,7 +93,7 @@ func TestVetTool(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", tool, "./cmd/evshim-check").CombinedOutput(); err != nil {
 		t.Fatalf("building evshim-check: %v\n%s", err, out)
 	}
-	isolateGo(t)
+	testenv.IsolateGo(t)
 	cmd := exec.Command("go", "vet", "-vettool="+tool, "./...")
 	cmd.Dir = writeModule(t)
 	out, err := cmd.CombinedOutput()
@@ -161,7 +162,7 @@ func TestFallbackOwned(t *testing.T) {
 // BenchmarkCheck measures one run of Check over a small module that
 // imports net: what each "evshim check" invocation costs, loading included.
 func BenchmarkCheck(b *testing.B) {
-	isolateGo(b)
+	testenv.IsolateGo(b)
 	dir := writeModule(b)
 	b.ReportAllocs()
 	for b.Loop() {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/evshim/evshim/internal/compatcheck"
 	"github.com/evshim/evshim/internal/matrix"
+	"github.com/evshim/evshim/internal/testenv"
 )
 
 // testRows stands in for the coverage matrix, so that the fixtures do not
@@ -42,7 +43,7 @@ func loadFixtures(t *testing.T, patterns ...string) []*packages.Package {
 	if err != nil {
 		t.Fatal(err)
 	}
-	isolateGo(t)
+	testenv.IsolateGo(t)
 	t.Setenv("GOPATH", dir)
 	t.Setenv("GO111MODULE", "off")
 	pkgs, err := compatcheck.Load(compatcheck.Options{Dir: dir, Tests: true}, patterns...)

@@ -13,19 +13,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"go.uber.org/goleak"
 
 	"github.com/evshim/evshim/internal/doctor"
-	"github.com/evshim/evshim/internal/loop"
+	"github.com/evshim/evshim/internal/testenv"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(stopLoop{m}) }
-
-// stopLoop runs the tests, then stops the shared loop so that goleak
-// reports only goroutines the tests themselves leaked.
-type stopLoop struct{ m *testing.M }
-
-func (s stopLoop) Run() int { code := s.m.Run(); loop.Shutdown(); return code }
+func TestMain(m *testing.M) { testenv.VerifyTestMain(m) }
 
 // nofile returns an RLIMIT_NOFILE reader that reports soft and hard.
 func nofile(soft, hard uint64) func() (doctor.Rlimit, error) {

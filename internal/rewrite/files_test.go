@@ -1,7 +1,6 @@
 package rewrite_test
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -9,34 +8,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/evshim/evshim/internal/rewrite"
+	"github.com/evshim/evshim/internal/testenv"
 )
 
-// isolateGo keeps the go command that go/packages runs inside the fixture
-// module: the developer's go.work and GOFLAGS must not apply to it.
-func isolateGo(t *testing.T) {
-	t.Helper()
-	t.Setenv("GOFLAGS", "")
-	t.Setenv("GOWORK", "off")
-	t.Setenv("GOPROXY", "off")
-}
-
-func writeTree(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func TestFiles(t *testing.T) {
-	isolateGo(t)
+	testenv.IsolateGo(t)
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testenv.WriteTree(t, root, map[string]string{
 		"go.mod":                      "module example.com/app\n\ngo 1.26\n",
 		"main.go":                     "package main\n\nfunc main() {}\n",
 		"srv/srv.go":                  "package srv\n",
