@@ -30,6 +30,12 @@ type conn struct {
 	state  atomic.Int32 // connParked, connServed or connClosed
 	closed atomic.Bool  // Closed has been reported to ConnState
 
+	// idleAt is the monotime at which net/http last went idle on the
+	// connection; gap is how long its next request then took to come.
+	// Together they size the grace wait (see graceFor).
+	idleAt atomic.Int64
+	gap    atomic.Int64
+
 	buf []byte // loop-owned while parked: the next request's bytes so far
 
 	// Guarded by srv.parked.mu: the connection's place in a parked list.
@@ -124,6 +130,7 @@ func (c *conn) handOver() {
 	}
 	c.srv.parked.drop(c)
 	c.fd.OnReadable(nil)
+	c.noteRequest()
 	t := &turn{c: c, prefix: c.buf}
 	c.buf = nil
 	if c.srv.shuttingDown() {
@@ -191,11 +198,33 @@ func (c *conn) CloseRead() error {
 	return errors.ErrUnsupported
 }
 
-// idleGrace is how long net/http's goroutine waits for the next request
-// on a keep-alive connection before the loop takes the connection over. A
-// busy connection's next request usually comes within it, and then stays
-// on net/http's fast path; an idle one costs its goroutine only this long.
-var idleGrace = 2 * time.Millisecond
+// How long net/http's goroutine waits for the next request on a keep-alive
+// connection before the loop takes the connection over. A connection that
+// is busy (its last request came within maxGrace of the one before) waits
+// twice its last gap, so under load its requests stay on net/http's path
+// with no hand-over each time; an idle one costs its goroutine only
+// minGrace. Parking is for connections that really are idle.
+const (
+	minGrace = 2 * time.Millisecond
+	maxGrace = 100 * time.Millisecond
+)
+
+// graceFor returns the grace wait for c's next request.
+func (c *conn) graceFor() time.Duration {
+	gap := time.Duration(c.gap.Load())
+	if gap <= 0 || gap >= maxGrace {
+		return minGrace
+	}
+	return min(max(2*gap, minGrace), maxGrace)
+}
+
+// noteRequest records how long the request now arriving took to come.
+func (c *conn) noteRequest() {
+	if at := c.idleAt.Load(); at != 0 {
+		c.gap.Store(monotime() - at)
+		c.idleAt.Store(0)
+	}
+}
 
 // headPool recycles the buffers that parked connections read heads into,
 // so that an idle connection holds none.
@@ -281,7 +310,9 @@ type turn struct {
 func (t *turn) setIdle(idle bool) {
 	t.mu.Lock()
 	t.idle = idle
-	if !idle {
+	if idle {
+		t.c.idleAt.Store(monotime())
+	} else {
 		t.seen = t.seen[:0] // keep the array: the next idle wait reuses it
 	}
 	t.mu.Unlock()
@@ -325,7 +356,7 @@ func (t *turn) Read(p []byte) (int, error) {
 	if !idle || t.c.srv.shuttingDown() {
 		return t.c.Conn.Read(p)
 	}
-	n, err := t.c.fd.ReadWithin(p, idleGrace)
+	n, err := t.c.fd.ReadWithin(p, t.c.graceFor())
 	if errors.Is(err, loop.ErrWouldPark) {
 		t.mu.Lock()
 		t.gaveUp = true
@@ -336,6 +367,7 @@ func (t *turn) Read(p []byte) (int, error) {
 		// The same as a blocking Read would report: let it say so.
 		return t.c.Conn.Read(p)
 	}
+	t.c.noteRequest()
 	t.mu.Lock()
 	t.seen = append(t.seen, p[:n]...)
 	t.mu.Unlock()

@@ -12,17 +12,20 @@ import (
 //
 // Setting a deadline allocates nothing in the steady state, as with the
 // runtime's own poller: one runtime timer per direction is created on
-// first use and reset after. A firing that a later set made stale is
-// harmless, because the loop callback compares the clock with the current
-// deadline, under mu, before it closes the channel.
+// first use, and it is re-armed only when a deadline moves earlier than its
+// expiry. Extending or clearing a deadline (what net/http does several
+// times per request) touches no timer: the armed timer fires early, and
+// the loop callback, which compares the clock with the current deadline
+// under mu, re-arms it for the rest or does nothing.
 type deadline struct {
 	r    *reactor                       // immutable
 	wake *atomic.Pointer[chan struct{}] // immutable: the direction's wake channel
 
-	mu    sync.Mutex
-	when  int64       // guarded by mu: the deadline in monotonic nanotime; 0 = none
-	timer *time.Timer // guarded by mu: created on first use, then reset
-	check func()      // guarded by mu: d.expire, bound once with the timer
+	mu      sync.Mutex
+	when    int64       // guarded by mu: the deadline in monotonic nanotime; 0 = none
+	armedAt int64       // guarded by mu: when the timer fires; 0 = not armed
+	timer   *time.Timer // guarded by mu: created on first use, then reset
+	check   func()      // guarded by mu: d.expire, bound once with the timer
 
 	cur atomic.Pointer[deadlineCh] // nil when no deadline has been set
 }
@@ -48,10 +51,7 @@ func (d *deadline) set(t time.Time) {
 	defer d.mu.Unlock()
 	cur := d.cur.Load()
 	if t.IsZero() {
-		d.when = 0
-		if d.timer != nil {
-			d.timer.Stop()
-		}
+		d.when = 0 // an armed timer fires into nothing
 		if cur != nil && cur.fired.Load() {
 			d.cur.Store(nil)
 		}
@@ -72,13 +72,19 @@ func (d *deadline) set(t time.Time) {
 	dur := time.Until(t)
 	if dur <= 0 {
 		d.when = 0
-		if d.timer != nil {
-			d.timer.Stop()
-		}
 		cur.fire()
 		return
 	}
 	d.when = nanotime() + int64(dur)
+	d.armLocked(dur)
+}
+
+// armLocked makes sure the timer fires no later than d.when, dur from now.
+func (d *deadline) armLocked(dur time.Duration) {
+	if d.armedAt != 0 && d.armedAt <= d.when {
+		return // it fires first, and expire re-arms for the rest
+	}
+	d.armedAt = d.when
 	if d.timer == nil {
 		d.check = d.expire
 		d.timer = time.AfterFunc(dur, d.post)
@@ -102,8 +108,13 @@ func (d *deadline) post() {
 func (d *deadline) expire() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.when == 0 || nanotime() < d.when {
-		return // cleared or moved later since this firing was scheduled
+	d.armedAt = 0
+	if d.when == 0 {
+		return // cleared since the timer was armed
+	}
+	if now := nanotime(); now < d.when {
+		d.armLocked(time.Duration(d.when - now)) // moved later: wait the rest
+		return
 	}
 	d.when = 0
 	d.r.counters.timers.Add(1)
@@ -133,7 +144,7 @@ func (d *deadline) stop() {
 	if d.timer != nil {
 		d.timer.Stop()
 	}
-	d.when = 0
+	d.when, d.armedAt = 0, 0
 	d.mu.Unlock()
 }
 
@@ -146,7 +157,7 @@ func (d *deadline) release() {
 		d.timer.Stop()
 		d.timer, d.check = nil, nil
 	}
-	d.when = 0
+	d.when, d.armedAt = 0, 0
 	d.cur.Store(nil)
 	d.mu.Unlock()
 }
