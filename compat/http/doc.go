@@ -20,8 +20,11 @@
 // net/http's. Serving a compat/net listener (what ListenAndServe creates):
 //
 //   - accepting runs on the loop;
-//   - between requests a keep-alive connection is parked on the loop: no
-//     goroutine, no read buffer;
+//   - between requests an idle keep-alive connection is parked on the
+//     loop: no goroutine, no read buffer (about 1 KiB in all). A
+//     connection whose requests come in quick succession keeps net/http's
+//     goroutine for up to twice its last gap (at most 100 ms), so busy
+//     connections do not pay a hand-over per request;
 //   - the loop reads the next request's head and hands the connection to a
 //     goroutine only once the head is complete, so a client that trickles
 //     its head (slowloris) costs no goroutine and is closed by

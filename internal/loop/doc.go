@@ -68,6 +68,12 @@
 // one; tests stop it before goleak looks for leaks. EVSHIM_LOOPS sets the
 // number of reactors (default GOMAXPROCS/2, at least one; see below).
 //
+// # Debugging
+//
+// EVSHIM_STATS=10s prints a Stats line to stderr every 10 s;
+// EVSHIM_DEBUG_SIGNAL=USR1 (or USR2, QUIT) prints the stats and every
+// reactor's stack when that signal arrives, as gevent's print_run_info.
+//
 // # Logging
 //
 // gnet's process-global logger writes to stdout by default; the loop

@@ -2,6 +2,7 @@ package loop
 
 import (
 	"errors"
+	"io"
 	"os"
 	"runtime"
 	"strconv"
@@ -32,6 +33,12 @@ type Config struct {
 	// OnStall receives every watchdog report. Nil means a report on stderr.
 	// It runs on the watchdog goroutine, never on a loop.
 	OnStall func(Stall)
+	// StatsEvery prints a stats line that often (EVSHIM_STATS); DumpSignal
+	// prints the stats and the reactors' stacks on that signal
+	// (EVSHIM_DEBUG_SIGNAL); Report is where both go (default os.Stderr).
+	StatsEvery time.Duration
+	DumpSignal os.Signal
+	Report     io.Writer
 }
 
 func (c Config) reactors() int {
@@ -69,6 +76,7 @@ type Loop struct {
 	closed   atomic.Bool    // set once by stop
 	wg       sync.WaitGroup // reactor and watchdog goroutines
 	dog      *watchdog      // nil when the watchdog is off
+	rep      *reporter      // nil unless stats or a dump signal were asked for
 	counters counters
 }
 
@@ -158,6 +166,20 @@ func start(cfg Config) (*Loop, error) {
 		lp.wg.Add(1)
 		go lp.dog.run()
 	}
+	every, sig, out := cfg.StatsEvery, cfg.DumpSignal, cfg.Report
+	if every == 0 {
+		every = statsEvery()
+	}
+	if sig == nil {
+		sig = dumpSignal()
+	}
+	if out == nil {
+		out = os.Stderr
+	}
+	if lp.rep = newReporter(lp, every, sig, out); lp.rep != nil {
+		lp.wg.Add(1)
+		go lp.rep.run()
+	}
 	return lp, nil
 }
 
@@ -172,6 +194,9 @@ func (lp *Loop) stop() {
 	}
 	if lp.dog != nil {
 		lp.dog.stop()
+	}
+	if lp.rep != nil {
+		lp.rep.stop()
 	}
 	lp.wg.Wait()
 	for _, r := range lp.reactors {

@@ -295,3 +295,40 @@ func TestGnetLogOffStdout(t *testing.T) {
 		t.Errorf("gnet's logger is %T, want the loop's", logging.GetDefaultLogger())
 	}
 }
+
+// syncWriter is a buffer safe for the reporter goroutine and the test.
+type syncWriter struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+func TestReporter(t *testing.T) {
+	var out syncWriter
+	withLoop(t, Config{Reactors: 1, StatsEvery: 5 * time.Millisecond, DumpSignal: syscall.SIGUSR1, Report: &out})
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "evshim: stats loops=1 ") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no periodic stats line; got %q", out.String())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	syscall.Kill(syscall.Getpid(), syscall.SIGUSR1)
+	for !strings.Contains(out.String(), "evshim: reactor 0 busy=") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no dump on SIGUSR1; got %q", out.String())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

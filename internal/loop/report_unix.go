@@ -1,0 +1,7 @@
+//go:build unix
+
+package loop
+
+import "syscall"
+
+var sigUSR1, sigUSR2 = syscall.SIGUSR1, syscall.SIGUSR2
