@@ -22,28 +22,29 @@ var benchCommand = &command{
 	run:   runBench,
 }
 
-// runBench dispatches to bench's own subcommands. Plain "bench" is reserved
-// for the C10K sweep (compat/http against net/http).
+// runBench dispatches to bench's own subcommands. Plain "bench", with or
+// without flags, runs the C10K sweep; "bench serve" is the hidden server
+// that the sweep re-runs this binary as.
 func runBench(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "load":
 			return runBenchLoad(args[1:], stdout, stderr)
-		case "-h", "-help", "--help", "help":
+		case "serve":
+			return runBenchServe(args[1:], stdout, stderr)
+		case "help":
 			benchUsage(stderr)
 			return 0
 		}
 	}
-	fmt.Fprintln(stderr, "evshim bench: sweep: not yet available; use \"evshim bench load URL\"")
-	benchUsage(stderr)
-	return 2
+	return runSweep(args, stdout, stderr)
 }
 
 func benchUsage(w io.Writer) {
-	fmt.Fprint(w, `usage: evshim bench load [flags] URL
-       evshim bench              (the C10K sweep; not yet available)
+	fmt.Fprint(w, `usage: evshim bench [flags]           the C10K sweep (compat/http vs net/http)
+       evshim bench load [flags] URL  the load generator
 
-run "evshim bench load -h" for the load generator's flags
+run "evshim bench -h" or "evshim bench load -h" for their flags
 `)
 }
 

@@ -12,20 +12,13 @@ import (
 	"testing"
 )
 
-// The package's TestMain, with goleak, is in doctor_test.go.
+// The package's TestMain, with goleak, is in main_test.go.
 
 func runBenchCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = run(args, &out, &errb)
 	return code, out.String(), errb.String()
-}
-
-func TestBenchWithoutSubcommand(t *testing.T) {
-	code, _, stderr := runBenchCmd(t, "bench")
-	if code != 2 || !strings.Contains(stderr, "sweep: not yet available") {
-		t.Errorf("evshim bench = %d, stderr %q; want 2 and \"sweep: not yet available\"", code, stderr)
-	}
 }
 
 func TestBenchLoadJSON(t *testing.T) {
