@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -27,8 +26,9 @@ type conn struct {
 	base     context.Context
 	ctx      context.Context // ConnContext's result, computed once at accept
 
-	state  atomic.Int32 // connParked, connServed or connClosed
-	closed atomic.Bool  // Closed has been reported to ConnState
+	state    atomic.Int32 // connParked, connServed or connClosed
+	closed   atomic.Bool  // Closed has been reported to ConnState
+	reported atomic.Int32 // the last state reported to the user's ConnState
 
 	// idleAt is the monotime at which net/http last went idle on the
 	// connection; gap is how long its next request then took to come.
@@ -65,7 +65,7 @@ func (c *conn) park(seen []byte, first bool) {
 	// fresh ones at the next hand-over); the loop's own timers take over.
 	c.fd.ReleaseTimers()
 	c.state.Store(connParked)
-	s.parked.add(c)
+	s.parked.add(c, len(seen) > 0)
 	if s.shuttingDown() { // raced with Shutdown's sweep
 		c.closeParked()
 		return
@@ -137,13 +137,22 @@ func (c *conn) handOver() {
 		c.closeNow()
 		return
 	}
-	// Two goroutines start here, off the loop: net/http's Serve takes the
-	// connection from a one-shot listener, starts its connection goroutine
-	// and returns.
 	go c.serve(t)
 }
 
-// serve hands t to net/http's server for one stretch of requests.
+// startTurn has net/http serve a connection that Serve has just accepted:
+// the turn starts idle, so a connection whose request does not come
+// within the grace wait parks on the loop instead of holding a goroutine.
+func (c *conn) startTurn(prefix []byte) {
+	c.state.Store(connServed)
+	c.idleAt.Store(0)
+	go c.serve(&turn{c: c, prefix: prefix, idle: true})
+}
+
+// serve hands t to net/http's server for one stretch of requests. It runs
+// on a goroutine of its own, off the loop: net/http's Serve takes the
+// connection from a one-shot listener, starts its connection goroutine
+// and returns.
 func (c *conn) serve(t *turn) {
 	o := &oneShot{next: t, addr: c.LocalAddr(), base: c.base}
 	c.srv.hs.Serve(o)
@@ -330,9 +339,22 @@ func (t *turn) wasParked() bool {
 	return t.parked
 }
 
-// Read serves the loop's bytes first. While net/http waits for the next
-// request, a Read that finds nothing returns io.EOF, which net/http takes
-// as a quiet close; Close then parks the connection on the loop.
+// errParked is what a Read returns when it gives the connection back to
+// the loop. It is a timeout because net/http closes quietly on a read
+// timeout, even in the middle of a request head; on io.EOF there it would
+// answer 400 Bad Request, which the client has not earned.
+var errParked error = parkedError{}
+
+type parkedError struct{}
+
+func (parkedError) Error() string   { return "evshim/http: connection parked on the loop" }
+func (parkedError) Timeout() bool   { return true }
+func (parkedError) Temporary() bool { return true }
+
+// Read serves the loop's bytes first. While net/http waits for a request,
+// a Read that finds nothing within the grace wait returns errParked, which
+// net/http takes as a quiet close; Close then parks the connection on the
+// loop with whatever bytes net/http had already read.
 func (t *turn) Read(p []byte) (int, error) {
 	t.mu.Lock()
 	if len(t.prefix) > 0 {
@@ -361,7 +383,7 @@ func (t *turn) Read(p []byte) (int, error) {
 		t.mu.Lock()
 		t.gaveUp = true
 		t.mu.Unlock()
-		return 0, io.EOF
+		return 0, errParked
 	}
 	if err != nil {
 		// The same as a blocking Read would report: let it say so.

@@ -50,11 +50,17 @@ func (l *connList) remove(c *conn) {
 	c.prev, c.next, c.list = nil, nil, nil
 }
 
-// add parks c as idle (no byte of its next request yet).
-func (p *parkedSet) add(c *conn) {
+// add parks c: idle if no byte of its next request has come, else as
+// reading a head (ReadHeaderTimeout then runs from now, at most one grace
+// wait after the head's first byte).
+func (p *parkedSet) add(c *conn, partial bool) {
 	p.mu.Lock()
 	c.since = monotime()
-	p.idle.push(c)
+	if partial {
+		p.heads.push(c)
+	} else {
+		p.idle.push(c)
+	}
 	p.armLocked()
 	p.mu.Unlock()
 }

@@ -231,6 +231,11 @@ func (s *Server) connState(nc net.Conn, st ConnState) {
 		t.setIdle(true)
 	case StateActive:
 		t.setIdle(false)
+		// A head that parked half-read is reported Active by the stretch
+		// that gave up on it and again by the one that reads it whole.
+		if ConnState(t.c.reported.Load()) == StateActive {
+			return
+		}
 	case StateHijacked:
 		t.setHijacked()
 	case StateClosed:
@@ -241,6 +246,7 @@ func (s *Server) connState(nc net.Conn, st ConnState) {
 			return
 		}
 	}
+	t.c.reported.Store(int32(st))
 	if s.ConnState != nil {
 		s.ConnState(t.c, st)
 	}
@@ -296,7 +302,10 @@ func (s *Server) Serve(l net.Listener) error {
 		if s.ConnState != nil {
 			s.ConnState(c, StateNew)
 		}
-		c.park(nil, true)
+		// A new connection's request usually follows at once, so net/http
+		// serves it from the start, as it would; one that sends nothing
+		// within the grace wait (or trickles its head) parks on the loop.
+		c.startTurn(nil)
 	}
 }
 
