@@ -190,6 +190,12 @@ func TestFDReadWakesOnData(t *testing.T) {
 	if err != nil || string(buf[:n]) != "hi" {
 		t.Fatalf("Read = %q, %v", buf[:n], err)
 	}
+	// The reactor counts a wake-up right after the send that woke the
+	// reader, so the reader may see the stats before it does.
+	deadline := time.Now().Add(10 * time.Second)
+	for lp.Stats().Wakeups == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
 	s := lp.Stats()
 	if s.Parks == 0 || s.Wakeups == 0 || s.Events == 0 || s.BytesIn != 2 {
 		t.Errorf("stats after a parked read: %+v", s)
