@@ -16,9 +16,10 @@ import (
 // It is the net.Conn that the user's ConnState and ConnContext see, the
 // same value for the connection's whole life.
 //
-// While parked, the loop owns buf and the timers: they are touched only by
-// loop callbacks (onReadable, the timer funcs, handOver), and by park
-// before it gives readiness to the loop. state is the hand-off point.
+// While parked, the loop owns buf: it is touched only by loop callbacks
+// (onReadable, handOver), and by park before it gives readiness to the
+// loop; state is the hand-off point. The Server's parkedSet closes a
+// parked connection whose idle or header timeout has passed.
 type conn struct {
 	net.Conn          // the compat/net connection; immutable
 	fd       *loop.FD // its loop descriptor; immutable
@@ -51,12 +52,11 @@ const (
 )
 
 // park gives the connection to the loop until the next request head is
-// complete. seen holds bytes already read for that request. Called from
-// the goroutine that served the connection, or from Serve after accept
-// (first: with keep-alives off a new connection still gets its request).
-func (c *conn) park(seen []byte, first bool) {
+// complete. seen holds bytes already read for that request. It is called
+// by the goroutine that served the connection, as net/http closes it.
+func (c *conn) park(seen []byte) {
 	s := c.srv
-	if s.shuttingDown() || (!first && s.keepAlivesOff.Load()) {
+	if s.shuttingDown() || s.keepAlivesOff.Load() {
 		c.closeNow()
 		return
 	}
@@ -72,9 +72,7 @@ func (c *conn) park(seen []byte, first bool) {
 	}
 	if err := c.fd.OnReadable(c.onReadable); err != nil {
 		c.closeParked()
-		return
 	}
-	// The timers start on the loop, after the first look at the socket.
 }
 
 // onReadable runs on the loop whenever the parked connection is readable.
@@ -143,10 +141,9 @@ func (c *conn) handOver() {
 // startTurn has net/http serve a connection that Serve has just accepted:
 // the turn starts idle, so a connection whose request does not come
 // within the grace wait parks on the loop instead of holding a goroutine.
-func (c *conn) startTurn(prefix []byte) {
+func (c *conn) startTurn() {
 	c.state.Store(connServed)
-	c.idleAt.Store(0)
-	go c.serve(&turn{c: c, prefix: prefix, idle: true})
+	go c.serve(&turn{c: c, idle: true})
 }
 
 // serve hands t to net/http's server for one stretch of requests. It runs
@@ -410,7 +407,7 @@ func (t *turn) Close() error {
 	t.seen = nil
 	t.mu.Unlock()
 	if park {
-		t.c.park(seen, false)
+		t.c.park(seen)
 		return nil
 	}
 	t.c.state.Store(connClosed)

@@ -305,7 +305,7 @@ func (s *Server) Serve(l net.Listener) error {
 		// A new connection's request usually follows at once, so net/http
 		// serves it from the start, as it would; one that sends nothing
 		// within the grace wait (or trickles its head) parks on the loop.
-		c.startTurn(nil)
+		c.startTurn()
 	}
 }
 
