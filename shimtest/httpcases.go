@@ -76,7 +76,7 @@ func (s *served) wait(t *testing.T) error {
 		return s.err
 	case <-time.After(settle(10 * time.Second)):
 		t.Error("Serve did not return")
-		return errors.New("Serve did not return")
+		return errors.New("serve did not return")
 	}
 }
 

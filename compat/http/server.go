@@ -260,9 +260,8 @@ func (s *Server) connState(nc net.Conn, st ConnState) {
 // returned error is ErrServerClosed.
 func (s *Server) Serve(l net.Listener) error {
 	hs := s.init()
-	lfd := loop.FDOf(l)
-	if lfd == nil {
-		return hs.Serve(l)
+	if loop.FDOf(l) == nil {
+		return hs.Serve(l) // not a compat/net listener on the loop
 	}
 	if !s.trackListener(&l, true) {
 		return ErrServerClosed
