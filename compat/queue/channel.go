@@ -2,7 +2,6 @@ package queue
 
 import (
 	"context"
-	"sync"
 )
 
 // Channel is a rendezvous point that stores nothing: a Put waits until a Get
@@ -13,7 +12,7 @@ import (
 // Multiple goroutines may invoke methods on a Channel simultaneously. The
 // zero value is ready to use. A Channel must not be copied after first use.
 type Channel[T any] struct {
-	mu      sync.Mutex
+	mu      spinLock
 	getters waitList[T] // guarded by mu; non-empty only while putters is empty
 	putters waitList[T] // guarded by mu; non-empty only while getters is empty
 	pool    waiterPool[T]

@@ -2,7 +2,6 @@ package queue
 
 import (
 	"context"
-	"sync"
 )
 
 // Queue is a multi-producer, multi-consumer queue with Python's queue.Queue
@@ -19,7 +18,7 @@ import (
 // longest-waiting Put. Each event wakes exactly one waiter, except that
 // every waiting Peek sees the first item put into an empty queue.
 type Queue[T any] struct {
-	mu      sync.Mutex
+	mu      spinLock
 	maxsize int  // immutable after construction; 0 means unbounded
 	lifo    bool // immutable after construction
 

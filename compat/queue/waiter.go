@@ -125,7 +125,7 @@ func (p *waiterPool[T]) put(w *waiter[T]) {
 // The loop check comes just before the goroutine would really park, after a
 // last look at ready, because it costs about a microsecond
 // (loop.InLoop parses the goroutine id from a stack trace).
-func park[T any](ctx context.Context, mu *sync.Mutex, l *waitList[T], w *waiter[T]) (woken bool, err error) {
+func park[T any](ctx context.Context, mu *spinLock, l *waitList[T], w *waiter[T]) (woken bool, err error) {
 	select {
 	case <-w.ready:
 		return true, nil
@@ -152,7 +152,7 @@ func park[T any](ctx context.Context, mu *sync.Mutex, l *waitList[T], w *waiter[
 // waker got there first, w has its outcome already (an item handed over, a
 // put accepted): abandon then waits for the waker's imminent send and
 // reports the wake-up, so that no item is ever lost to a cancellation.
-func abandon[T any](mu *sync.Mutex, l *waitList[T], w *waiter[T], err error) (bool, error) {
+func abandon[T any](mu *spinLock, l *waitList[T], w *waiter[T], err error) (bool, error) {
 	mu.Lock()
 	if w.linked {
 		l.remove(w)
