@@ -20,15 +20,17 @@
 // net/http's. Serving a compat/net listener (what ListenAndServe creates):
 //
 //   - accepting runs on the loop;
-//   - between requests an idle keep-alive connection is parked on the
-//     loop: no goroutine, no read buffer (about 1 KiB in all). A
-//     connection whose requests come in quick succession keeps net/http's
-//     goroutine for up to twice its last gap (at most 100 ms), so busy
-//     connections do not pay a hand-over per request;
-//   - the loop reads the next request's head and hands the connection to a
-//     goroutine only once the head is complete, so a client that trickles
-//     its head (slowloris) costs no goroutine and is closed by
-//     ReadHeaderTimeout;
+//   - an idle connection is parked on the loop: no goroutine, no read
+//     buffer (about 1.1 KiB in all);
+//   - a new connection, and a keep-alive connection between requests,
+//     keeps net/http's goroutine for a short grace wait (2 ms; up to twice
+//     its last request gap, at most 100 ms, when its requests come
+//     quickly), so busy connections pay no hand-over per request, and then
+//     parks;
+//   - while a connection is parked the loop reads its next request head
+//     and hands it to a goroutine only once the head is complete, so a
+//     client that trickles its head (slowloris) costs no goroutine and is
+//     closed by ReadHeaderTimeout;
 //   - net/http's own connection code then parses the request, runs the
 //     handler and writes the response: request and response semantics,
 //     Flusher, Hijacker, ResponseController, 100-continue, chunked

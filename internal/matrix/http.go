@@ -40,7 +40,7 @@ func httpRows() []Row {
 		"ProxyFromEnvironment", "ProxyURL", "ReadRequest", "ReadResponse", "Redirect", "RedirectHandler",
 		"ServeContent", "ServeFile", "ServeFileFS", "SetCookie", "StatusText", "StripPrefix", "TimeoutHandler")
 
-	const engine = "idle keep-alive connections are parked on the loop with no goroutine (busy ones keep net/http's goroutine for up to twice their last request gap, at most 100 ms); the loop reads each request head and starts a goroutine only once it is complete; net/http's own connection code then serves the request"
+	const engine = "idle connections are parked on the loop with no goroutine; a parked connection gets a goroutine only once the loop has read a complete request head; a new connection, and a busy one between requests, keeps net/http's goroutine for a short grace (2 ms, up to 100 ms when its requests come quickly) before it parks; net/http's own connection code serves every request"
 	const own = "evshim's own type with every field and method of net/http's Server: a *Server is not a *net/http.Server"
 	serverCases := cs("http/raw", "http/states", "http/streaming", "http/hijack", "http/context-cancel", "http/panic", "http/timeouts")
 	add(Cooperative, false, engine, own+"; ReadHeaderTimeout and IdleTimeout default to 10 s and 120 s when neither they nor ReadTimeout are set (net/http: none); fields are read when serving starts", serverCases, "Server")
