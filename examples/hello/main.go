@@ -2,7 +2,7 @@
 // greeting by name on GET /hello/{name}. It is net/http code with one
 // import swapped: compat/http's Server keeps each idle keep-alive
 // connection on evshim's event loop, with no goroutine, and hands it to a
-// goroutine only while a request is being served.
+// goroutine only around the requests it serves.
 //
 // Run it and ask it:
 //
