@@ -46,7 +46,9 @@ func httpRows() []Row {
 	add(Cooperative, false, engine, own+"; ReadHeaderTimeout and IdleTimeout default to 10 s and 120 s when neither they nor ReadTimeout are set (net/http: none); fields are read when serving starts", serverCases, "Server")
 	add(Cooperative, false, engine, "", serverCases, "Server.Serve", "Serve")
 	add(Cooperative, false, engine+"; the listener comes from compat/net", "", cs("http/listen-and-serve"), "Server.ListenAndServe", "ListenAndServe")
+	shutdown := len(rows)
 	add(Cooperative, false, "closes listeners and the connections parked on the loop, then lets net/http drain the active ones", "", cs("http/shutdown"), "Server.Shutdown", "Server.RegisterOnShutdown")
+	rows[shutdown].Tests = []string{"compat/http.TestShutdownWhileParkingAndHandingOver"}
 	add(Cooperative, false, "closes listeners, parked and active connections", "", cs("http/close"), "Server.Close")
 	add(Cooperative, false, "net/http stops keep-alives; connections parked on the loop are closed", "", cs("http/keepalives-off"), "Server.SetKeepAlivesEnabled")
 	add(Partial, false, "net/http's TLS server (HTTP/1.1 and HTTP/2 by ALPN) over compat/net connections: their I/O parks on the loop", "a goroutine per TLS connection, as in net/http; the idle-connection parking applies to plain HTTP only", cs("http/tls"),
