@@ -37,7 +37,14 @@ type conn struct {
 	idleAt atomic.Int64
 	gap    atomic.Int64
 
-	buf []byte // loop-owned while parked: the next request's bytes so far
+	buf []byte // owned by the loop while parked, by the fast path's goroutine while busy: bytes read and not yet served
+
+	// The fast path's (fast.go).
+	pending atomic.Bool              // a readable edge came while busy; the loop must look again
+	active  atomic.Pointer[response] // the request being served while busy, for the loop to cancel
+	eof     bool                     // owned with buf: the client closed or reset after the bytes in buf
+	remote  string                   // RemoteAddr().String(), immutable
+	reqBase context.Context          // requestBase's; touched only by the busy goroutine
 
 	// Guarded by srv.parked.mu: the connection's place in a parked list.
 	prev, next *conn
@@ -46,17 +53,22 @@ type conn struct {
 }
 
 const (
-	connServed int32 = iota // net/http serves it (or it is being handed over)
-	connParked              // the loop holds it: no goroutine
+	connServed   int32 = iota // net/http serves it (or it is being handed over)
+	connParked                // the loop holds it: no goroutine
+	connBusy                  // a fast-path goroutine serves it
+	connHijacked              // a fast-path handler took it
 	connClosed
 )
 
 // park gives the connection to the loop until the next request head is
-// complete. seen holds bytes already read for that request. It is called
-// by the goroutine that served the connection, as net/http closes it.
-func (c *conn) park(seen []byte) {
+// complete. seen holds bytes already read for that request; reading says
+// that a head is under way even if seen is empty (a new connection:
+// ReadHeaderTimeout runs from accept, as in net/http). It is called at
+// accept, and by the goroutine that served the connection as net/http
+// closes it.
+func (c *conn) park(seen []byte, reading bool) {
 	s := c.srv
-	if s.shuttingDown() || s.keepAlivesOff.Load() {
+	if s.shuttingDown() || (!reading && s.keepAlivesOff.Load()) {
 		c.closeNow()
 		return
 	}
@@ -65,7 +77,7 @@ func (c *conn) park(seen []byte) {
 	// fresh ones at the next hand-over); the loop's own timers take over.
 	c.fd.ReleaseTimers()
 	c.state.Store(connParked)
-	s.parked.add(c, len(seen) > 0)
+	s.parked.add(c, reading || len(seen) > 0)
 	if s.shuttingDown() { // raced with Shutdown's sweep
 		c.closeParked()
 		return
@@ -79,10 +91,25 @@ func (c *conn) park(seen []byte) {
 // It reads what has arrived and hands the connection to net/http once a
 // request head is complete (or can never be: too large, or malformed).
 func (c *conn) onReadable() {
-	if c.state.Load() != connParked {
+	switch c.state.Load() {
+	case connParked:
+	case connBusy:
+		// The fast path is serving a request: note the edge for when it
+		// parks, and cancel the request if the client has gone, as
+		// net/http's background read does.
+		c.pending.Store(true)
+		if w := c.active.Load(); w != nil && c.fd.PeekClosed() {
+			w.clientGone()
+		}
+		if c.state.Load() != connParked {
+			return
+		}
+		// It parked meanwhile, perhaps without seeing the note: read now.
+	default:
 		return
 	}
 	limit := c.srv.maxHeaderBytes() + 4096 // net/http's initialReadLimitSize
+	drained := false
 	for {
 		if len(c.buf) == cap(c.buf) {
 			if len(c.buf) >= limit {
@@ -97,13 +124,23 @@ func (c *conn) onReadable() {
 			c.srv.parked.reading(c) // ReadHeaderTimeout runs from the first byte
 		}
 		if errors.Is(err, loop.ErrWouldPark) {
+			drained = true
 			break
 		}
 		if err != nil {
 			if len(c.buf) > 0 {
-				// Bytes then EOF (or reset): net/http decides what they
-				// deserve, as it would have read them before the EOF.
-				c.handOver()
+				// Bytes then EOF (or reset): they are served as net/http
+				// would serve them, having read them before the EOF.
+				c.eof = true
+				switch {
+				case c.quietEOF():
+					c.closeParked()
+				case headReady(c.buf, limit):
+					// A whole head, or a malformed one, then EOF.
+					c.dispatch(true)
+				default:
+					c.handOver()
+				}
 				return
 			}
 			c.closeParked() // EOF or reset while idle: net/http closes silently
@@ -115,9 +152,21 @@ func (c *conn) onReadable() {
 		putHead(c.buf)
 		c.buf = nil
 	}
-	if headReady(c.buf, limit) {
-		c.handOver()
+	if c.waited() && headReady(c.buf, limit) {
+		c.dispatch(drained)
 	}
+}
+
+// quietEOF reports whether net/http would close without a word on
+// finding EOF after the bytes in c.buf: between requests it waits for 4
+// bytes before it reads a request, so a shorter remainder never gets an
+// answer (a connection's first request does).
+func (c *conn) quietEOF() bool { return !c.waited() }
+
+// waited reports whether net/http would now read a request from c.buf:
+// at once on a new connection, else once 4 bytes have come.
+func (c *conn) waited() bool {
+	return len(c.buf) >= 4 || ConnState(c.reported.Load()) == StateNew
 }
 
 // handOver runs on the loop: net/http serves the connection from now on,
@@ -136,14 +185,6 @@ func (c *conn) handOver() {
 		return
 	}
 	go c.serve(t)
-}
-
-// startTurn has net/http serve a connection that Serve has just accepted:
-// the turn starts idle, so a connection whose request does not come
-// within the grace wait parks on the loop instead of holding a goroutine.
-func (c *conn) startTurn() {
-	c.state.Store(connServed)
-	go c.serve(&turn{c: c, idle: true})
 }
 
 // serve hands t to net/http's server for one stretch of requests. It runs
@@ -179,6 +220,7 @@ func (c *conn) closeNow() {
 // goroutine of its own: user code never runs on the loop.
 func (c *conn) finish() {
 	c.Conn.Close()
+	c.srv.forget(c)
 	if c.markClosed() && c.srv.ConnState != nil {
 		go c.srv.ConnState(c, StateClosed)
 	}
@@ -407,7 +449,7 @@ func (t *turn) Close() error {
 	t.seen = nil
 	t.mu.Unlock()
 	if park {
-		t.c.park(seen)
+		t.c.park(seen, false)
 		return nil
 	}
 	t.c.state.Store(connClosed)

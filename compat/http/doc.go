@@ -22,20 +22,24 @@
 //   - accepting runs on the loop;
 //   - an idle connection is parked on the loop: no goroutine, no read
 //     buffer (about 1.1 KiB in all);
-//   - a new connection, and a keep-alive connection between requests,
-//     keeps net/http's goroutine for a short grace wait (2 ms; up to twice
-//     its last request gap, at most 100 ms, when its requests come
-//     quickly), so busy connections pay no hand-over per request, and then
-//     parks;
-//   - while a connection is parked the loop reads its next request head
-//     and hands it to a goroutine only once the head is complete, so a
-//     client that trickles its head (slowloris) costs no goroutine and is
-//     closed by ReadHeaderTimeout;
-//   - net/http's own connection code then parses the request, runs the
-//     handler and writes the response: request and response semantics,
-//     Flusher, Hijacker, ResponseController, 100-continue, chunked
-//     encoding, trailers, pipelining, panics and malformed input are
-//     net/http's.
+//   - the loop reads each request head and parses it; a goroutine from a
+//     pool runs the handler only once the head is complete, so a client
+//     that trickles its head (slowloris) costs no goroutine and is closed
+//     by ReadHeaderTimeout;
+//   - a request without a body (no Content-Length or Transfer-Encoding, no
+//     Expect or Upgrade, not CONNECT or "OPTIONS *") is answered by this
+//     package's ResponseWriter, which finalizes headers, buffers, chunks
+//     and closes exactly as net/http's does (the compat test suite
+//     compares the bytes), with Flusher, Hijacker, CloseNotifier and
+//     ResponseController support; pipelined requests are answered in
+//     order, and the request's context is canceled when the client goes
+//     away;
+//   - any other request (a body, 100-continue, an upgrade) and any
+//     malformed one is served by net/http's own connection code, so
+//     request bodies, errors and their answers are net/http's; that
+//     connection keeps net/http's goroutine for a short grace wait (2 ms;
+//     up to twice its last request gap, at most 100 ms, when its requests
+//     come quickly), then parks again.
 //
 // TLS (ServeTLS, ListenAndServeTLS) and HTTP/2 are served by net/http's
 // own TLS path over compat/net connections, a goroutine per connection.
@@ -51,6 +55,9 @@
 //   - A Client or Transport built by hand without a dial function dials
 //     with the standard library; DefaultClient and DefaultTransport dial
 //     through compat/net.
+//   - The ResponseWriter of a request without a body is this package's:
+//     its bytes are net/http's, its dynamic type is not, and its Flush
+//     after Hijack returns ErrHijacked where net/http's panics.
 //
 // COMPAT.md at the repository root lists every identifier with its status.
 package http

@@ -55,6 +55,11 @@ func (l *connList) remove(c *conn) {
 // wait after the head's first byte).
 func (p *parkedSet) add(c *conn, partial bool) {
 	p.mu.Lock()
+	if c.list != nil {
+		// Still listed from before it was last taken off the loop: a
+		// dispatch can drop it just before a racing add.
+		c.list.remove(c)
+	}
 	c.since = monotime()
 	if partial {
 		p.heads.push(c)

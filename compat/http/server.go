@@ -28,10 +28,12 @@ const (
 // field and method of net/http's Server, with the same meaning.
 //
 // Serving a listener from compat/net runs on the loop: an idle keep-alive
-// connection holds no goroutine, the loop frames each request head, and a
-// goroutine starts only once a head is complete; net/http's own connection
-// code then parses and serves the request and writes the response, so
-// requests, responses and errors are net/http's. Serving any other
+// connection holds no goroutine, the loop reads and parses each request
+// head, and a pooled goroutine runs the handler only once a head is
+// complete. A request without a body is answered by this package's
+// ResponseWriter, byte for byte as net/http would answer it; any other
+// request, and any malformed one, by net/http's own connection code (see
+// the package documentation). Serving any other
 // listener (a crypto/tls listener, a stdlib listener) is net/http's
 // Server.Serve, unchanged. COMPAT.md lists the differences; in short:
 //
@@ -102,6 +104,9 @@ type Server struct {
 	keepAlivesOff atomic.Bool
 	mu            sync.Mutex
 	listeners     map[*net.Listener]struct{} // guarded by mu
+	conns         map[*conn]struct{}         // guarded by mu: the loop's connections, from accept to close or hijack
+	fastActive    atomic.Int64               // requests the fast path is serving
+	workers       workerPool                 // goroutines that run the fast path's requests
 	parked        parkedSet                  // connections the loop holds idle; srv set by init
 	serving       sync.WaitGroup             // Serve loops still accepting
 }
@@ -297,15 +302,78 @@ func (s *Server) Serve(l net.Listener) error {
 			continue
 		}
 		c := &conn{Conn: nc, fd: fd, srv: s, base: base}
+		if ra := nc.RemoteAddr(); ra != nil {
+			c.remote = ra.String()
+		}
 		c.ctx = s.newConnContext(base, c)
+		s.track(c)
 		if s.ConnState != nil {
 			s.ConnState(c, StateNew)
 		}
-		// A new connection's request usually follows at once, so net/http
-		// serves it from the start, as it would; one that sends nothing
-		// within the grace wait (or trickles its head) parks on the loop.
-		c.startTurn()
+		c.park(nil, true)
 	}
+}
+
+// track and forget keep the set of the loop's connections that Close
+// must close.
+func (s *Server) track(c *conn) {
+	s.mu.Lock()
+	if s.conns == nil {
+		s.conns = make(map[*conn]struct{})
+	}
+	s.conns[c] = struct{}{}
+	s.mu.Unlock()
+}
+
+func (s *Server) forget(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+// keepAlives reports whether a response may leave its connection open,
+// as net/http's doKeepAlives.
+func (s *Server) keepAlives() bool { return !s.keepAlivesOff.Load() && !s.shuttingDown() }
+
+// closeBusy closes the connections the fast path is serving; their
+// handlers see their requests canceled and write errors, as with
+// net/http's Close.
+func (s *Server) closeBusy() {
+	s.mu.Lock()
+	var busy []*conn
+	for c := range s.conns {
+		if c.state.Load() == connBusy {
+			busy = append(busy, c)
+		}
+	}
+	s.mu.Unlock()
+	for _, c := range busy {
+		c.Conn.Close()
+		// net/http's background read fails on the closed connection and
+		// cancels the request; the loop sees no event once it is closed.
+		if w := c.active.Load(); w != nil {
+			w.clientGone()
+		}
+	}
+}
+
+// waitFast waits until the fast path serves no request, polling as
+// net/http's Shutdown does, or until ctx is done.
+func (s *Server) waitFast(ctx context.Context) error {
+	const maxInterval = 500 * time.Millisecond
+	interval := time.Millisecond
+	timer := time.NewTimer(interval)
+	defer timer.Stop()
+	for s.fastActive.Load() > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timer.C:
+			interval = min(2*interval, maxInterval)
+			timer.Reset(interval)
+		}
+	}
+	return nil
 }
 
 func isTemporary(err error) bool {
@@ -372,10 +440,15 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	lerr := s.closeListeners()
 	s.closeParked()
 	err := hs.Shutdown(ctx)
-	// A connection that was being handed to net/http when shutdown began
-	// may have parked again; close it too.
+	if err == nil {
+		err = s.waitFast(ctx)
+	}
+	// A connection that was being handed to net/http, or finishing a
+	// request on the fast path, when shutdown began may have parked
+	// again; close it too.
 	s.closeParked()
 	s.parked.stop()
+	s.workers.close()
 	if err == nil {
 		err = lerr
 	}
@@ -389,9 +462,11 @@ func (s *Server) Close() error {
 	s.inShutdown.Store(true)
 	lerr := s.closeListeners()
 	s.closeParked()
+	s.closeBusy()
 	err := hs.Close()
 	s.closeParked()
 	s.parked.stop()
+	s.workers.close()
 	if lerr != nil {
 		return lerr
 	}

@@ -12,3 +12,4 @@ func (*FD) TryRead([]byte) (int, error)                   { return 0, ErrUnavail
 func (*FD) ReadWithin([]byte, time.Duration) (int, error) { return 0, ErrUnavailable }
 func (*FD) OnReadable(func()) error                       { return ErrUnavailable }
 func (*FD) ReleaseTimers()                                {}
+func (*FD) PeekClosed() bool                              { return false }

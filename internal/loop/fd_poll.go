@@ -376,6 +376,31 @@ func (fd *FD) TryRead(p []byte) (int, error) {
 	return n, nil
 }
 
+// PeekClosed reports, without parking or consuming anything, whether the
+// peer has closed or reset the connection: a read would return EOF or an
+// error rather than data or EAGAIN. compat/http calls it on the loop to
+// cancel a request whose client went away, as net/http's background read
+// does.
+func (fd *FD) PeekClosed() bool {
+	if err := fd.incref(); err != nil {
+		return true
+	}
+	defer fd.decref()
+	var b [1]byte
+	for {
+		n, _, err := unix.Recvfrom(fd.Sysfd, b[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err == unix.EAGAIN:
+			return false
+		case err != nil:
+			return true
+		}
+		return n == 0 && fd.stream
+	}
+}
+
 // ReadWithin is Read that parks for at most d (besides the read deadline),
 // then returns ErrWouldPark. compat/http uses it to wait briefly for the
 // next keep-alive request before handing the connection to the loop.

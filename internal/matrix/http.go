@@ -40,14 +40,14 @@ func httpRows() []Row {
 		"ProxyFromEnvironment", "ProxyURL", "ReadRequest", "ReadResponse", "Redirect", "RedirectHandler",
 		"ServeContent", "ServeFile", "ServeFileFS", "SetCookie", "StatusText", "StripPrefix", "TimeoutHandler")
 
-	const engine = "idle connections are parked on the loop with no goroutine; a parked connection gets a goroutine only once the loop has read a complete request head; a new connection, and a busy one between requests, keeps net/http's goroutine for a short grace (2 ms, up to 100 ms when its requests come quickly) before it parks; net/http's own connection code serves every request"
+	const engine = "the loop accepts, reads and parses every request head; idle connections are parked on the loop with no goroutine; a request without a body (no Content-Length or Transfer-Encoding, no Expect or Upgrade, not CONNECT or OPTIONS *) runs on a pooled goroutine and is answered by evshim's ResponseWriter, whose bytes are net/http's (case http/writer); any other request, and any malformed one, is served by net/http's own connection code, which keeps the connection for a short grace (2 ms, up to 100 ms when its requests come quickly) before it parks again"
 	const own = "evshim's own type with every field and method of net/http's Server: a *Server is not a *net/http.Server"
-	serverCases := cs("http/raw", "http/states", "http/streaming", "http/hijack", "http/context-cancel", "http/panic", "http/timeouts")
-	add(Cooperative, false, engine, own+"; ReadHeaderTimeout and IdleTimeout default to 10 s and 120 s when neither they nor ReadTimeout are set (net/http: none); fields are read when serving starts", serverCases, "Server")
+	serverCases := cs("http/raw", "http/writer", "http/states", "http/streaming", "http/hijack", "http/context-cancel", "http/panic", "http/timeouts")
+	add(Cooperative, false, engine, own+"; ReadHeaderTimeout and IdleTimeout default to 10 s and 120 s when neither they nor ReadTimeout are set (net/http: none); fields are read when serving starts; the ResponseWriter of a request without a body is evshim's (its dynamic type is not net/http's; after Hijack its Flush returns ErrHijacked, where net/http's panics)", serverCases, "Server")
 	add(Cooperative, false, engine, "", serverCases, "Server.Serve", "Serve")
 	add(Cooperative, false, engine+"; the listener comes from compat/net", "", cs("http/listen-and-serve"), "Server.ListenAndServe", "ListenAndServe")
 	shutdown := len(rows)
-	add(Cooperative, false, "closes listeners and the connections parked on the loop, then lets net/http drain the active ones", "", cs("http/shutdown"), "Server.Shutdown", "Server.RegisterOnShutdown")
+	add(Cooperative, false, "closes listeners and the connections parked on the loop, lets net/http drain the requests it serves and waits for the loop's own in-flight requests, closing each connection when its response is done", "", cs("http/shutdown"), "Server.Shutdown", "Server.RegisterOnShutdown")
 	rows[shutdown].Tests = []string{"compat/http.TestShutdownWhileParkingAndHandingOver"}
 	add(Cooperative, false, "closes listeners, parked and active connections", "", cs("http/close"), "Server.Close")
 	add(Cooperative, false, "net/http stops keep-alives; connections parked on the loop are closed", "", cs("http/keepalives-off"), "Server.SetKeepAlivesEnabled")

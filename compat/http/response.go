@@ -1,0 +1,405 @@
+package http
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/net/http/httpguts"
+)
+
+// response is the ResponseWriter of a request served on the fast path
+// (see fast.go). Its output is net/http's byte for byte: the same two
+// buffers (2 KiB before the header is final, so that a short body gets a
+// Content-Length; 4 KiB in front of the socket), the same header
+// finalization and the same chunking, checked by shimtest's differential
+// cases and FuzzServe.
+//
+// A response is used by the goroutine that runs the handler, like
+// net/http's: its methods are not safe for concurrent use, except that
+// the loop may cancel the request and fire CloseNotify when the client
+// goes away (closeNotify and ctx are safe for that).
+type response struct {
+	c      *conn
+	req    *http.Request
+	cancel context.CancelFunc // the request context's; called when the handler returns or the client goes away
+
+	handlerHeader http.Header // the map the handler gets from Header
+	calledHeader  bool        // the handler called Header
+	wroteHeader   bool        // a non-1xx status has been (logically) written
+	status        int
+	contentLength int64 // declared by the handler's Content-Length header, or -1
+	written       int64 // body bytes the handler wrote
+
+	wants10KeepAlive bool // HTTP/1.0 with "Connection: keep-alive"
+	wantsClose       bool // the request asked to close
+	closeAfterReply  bool
+	hijacked         bool
+	handlerDone      atomic.Bool
+
+	w    *bufio.Writer // 2 KiB in front of cw, as net/http's bufferBeforeChunkingSize
+	cw   chunkWriter
+	bufw *bufio.Writer // 4 KiB in front of the connection
+	werr error         // the first error writing to the connection
+
+	trailers []string // declared by the Trailer header when the header is written
+
+	dateBuf   [len(http.TimeFormat)]byte
+	clenBuf   [20]byte
+	statusBuf [3]byte
+
+	notifyMu  sync.Mutex
+	notifyCh  chan bool // made by CloseNotify
+	notifyHit bool      // the client has gone
+}
+
+const bufferBeforeChunkingSize = 2048 // net/http's: large enough to sniff a Content-Type
+
+// errorWriter writes to the connection and keeps the first error, as
+// net/http's checkConnErrorWriter does.
+type errorWriter struct{ r *response }
+
+func (e errorWriter) Write(p []byte) (int, error) {
+	n, err := e.r.c.Conn.Write(p)
+	if err != nil && e.r.werr == nil {
+		e.r.werr = err
+	}
+	return n, err
+}
+
+var (
+	bodyWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, bufferBeforeChunkingSize) }}
+	connWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
+)
+
+func newResponse(c *conn, req *http.Request, cancel context.CancelFunc) *response {
+	w := &response{
+		c:                c,
+		req:              req,
+		cancel:           cancel,
+		handlerHeader:    make(http.Header),
+		contentLength:    -1,
+		wants10KeepAlive: req.ProtoMajor == 1 && req.ProtoMinor == 0 && hasToken(hget(req.Header, "Connection"), "keep-alive"),
+		wantsClose:       req.Close || hasToken(hget(req.Header, "Connection"), "close"),
+	}
+	w.cw.res = w
+	w.w = bodyWriters.Get().(*bufio.Writer)
+	w.w.Reset(&w.cw)
+	w.bufw = connWriters.Get().(*bufio.Writer)
+	w.bufw.Reset(errorWriter{w})
+	return w
+}
+
+// release returns the buffers to their pools; the response is done.
+func (w *response) release() {
+	if w.w != nil {
+		w.w.Reset(nil)
+		bodyWriters.Put(w.w)
+		w.w = nil
+	}
+	if w.bufw != nil {
+		w.bufw.Reset(nil)
+		connWriters.Put(w.bufw)
+		w.bufw = nil
+	}
+}
+
+// Header returns the header map that WriteHeader sends.
+func (w *response) Header() http.Header {
+	if w.cw.header == nil && w.wroteHeader && !w.cw.wroteHeader {
+		// Between the logical and the physical write of the header, the
+		// handler may still change its map: snapshot what was written.
+		w.cw.header = w.handlerHeader.Clone()
+	}
+	w.calledHeader = true
+	return w.handlerHeader
+}
+
+// WriteHeader sends the status code, or, for 1xx codes other than 101,
+// an informational response at once.
+func (w *response) WriteHeader(code int) {
+	if w.hijacked {
+		w.logCaller("http: response.WriteHeader on hijacked connection from %s (%s:%d)")
+		return
+	}
+	if w.wroteHeader {
+		w.logCaller("http: superfluous response.WriteHeader call from %s (%s:%d)")
+		return
+	}
+	if code < 100 || code > 999 {
+		panic(fmt.Sprintf("invalid WriteHeader code %v", code))
+	}
+	if code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols {
+		writeStatusLine(w.bufw, w.req.ProtoAtLeast(1, 1), code, w.statusBuf[:])
+		w.handlerHeader.WriteSubset(w.bufw, excludedHeadersNoBody)
+		w.bufw.WriteString("\r\n")
+		w.bufw.Flush()
+		return
+	}
+	w.wroteHeader = true
+	w.status = code
+	if w.calledHeader && w.cw.header == nil {
+		w.cw.header = w.handlerHeader.Clone()
+	}
+	if cl := hget(w.handlerHeader, "Content-Length"); cl != "" {
+		v, err := strconv.ParseInt(cl, 10, 64)
+		if err == nil && v >= 0 {
+			w.contentLength = v
+		} else {
+			w.c.srv.logf("http: invalid Content-Length of %q", cl)
+			w.handlerHeader.Del("Content-Length")
+		}
+	}
+}
+
+// logCaller logs format with the handler's frame that called into us.
+func (w *response) logCaller(format string) {
+	pc := make([]uintptr, 16)
+	frames := runtime.CallersFrames(pc[:runtime.Callers(2, pc)])
+	var frame runtime.Frame
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "github.com/evshim/evshim/compat/http.") {
+			frame = f
+			break
+		}
+		if !more {
+			break
+		}
+	}
+	w.c.srv.logf(format, frame.Function, path.Base(frame.File), frame.Line)
+}
+
+func (w *response) Write(data []byte) (int, error) { return w.write(len(data), data, "") }
+
+func (w *response) WriteString(data string) (int, error) { return w.write(len(data), nil, data) }
+
+func (w *response) write(n int, b []byte, s string) (int, error) {
+	if w.hijacked {
+		if n > 0 {
+			w.logCaller("http: response.Write on hijacked connection from %s (%s:%d)")
+		}
+		return 0, http.ErrHijacked
+	}
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	if !bodyAllowedForStatus(w.status) {
+		return 0, http.ErrBodyNotAllowed
+	}
+	w.written += int64(n)
+	if w.contentLength != -1 && w.written > w.contentLength {
+		return 0, http.ErrContentLength
+	}
+	if b != nil {
+		return w.w.Write(b)
+	}
+	return w.w.WriteString(s)
+}
+
+// ReadFrom copies src into the body as net/http's does, so that the
+// response on the wire is the same: the first 512 bytes go through the
+// buffers (to sniff a Content-Type), then the header is flushed and the
+// rest goes straight to the connection unless the body is chunked.
+func (w *response) ReadFrom(src io.Reader) (int64, error) {
+	buf := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(buf)
+	var n int64
+	if !w.cw.wroteHeader {
+		n0, err := io.CopyBuffer(writerOnly{w}, io.LimitReader(src, sniffLen), *buf)
+		n += n0
+		if err != nil || n0 < sniffLen {
+			return n, err
+		}
+	}
+	w.w.Flush()
+	w.cw.flush()
+	if !w.cw.chunking && bodyAllowedForStatus(w.status) && w.req.Method != "HEAD" {
+		n0, err := io.CopyBuffer(writerOnly{errorWriter{w}}, src, *buf)
+		n += n0
+		w.written += n0
+		return n, err
+	}
+	n0, err := io.CopyBuffer(writerOnly{w}, src, *buf)
+	return n + n0, err
+}
+
+const sniffLen = 512
+
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// writerOnly hides a writer's ReadFrom from io.CopyBuffer.
+type writerOnly struct{ io.Writer }
+
+func (w *response) Flush() { w.FlushError() }
+
+// FlushError sends the header and any buffered body to the client.
+func (w *response) FlushError() error {
+	if w.hijacked {
+		return http.ErrHijacked
+	}
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	err := w.w.Flush()
+	if e2 := w.cw.flush(); err == nil {
+		err = e2
+	}
+	return err
+}
+
+// SetReadDeadline, SetWriteDeadline and EnableFullDuplex serve
+// ResponseController.
+func (w *response) SetReadDeadline(t time.Time) error  { return w.c.SetReadDeadline(t) }
+func (w *response) SetWriteDeadline(t time.Time) error { return w.c.SetWriteDeadline(t) }
+
+// EnableFullDuplex succeeds and changes nothing: the fast path serves only
+// requests without a body, so there is no body to consume first.
+func (w *response) EnableFullDuplex() error { return nil }
+
+// Hijack gives the connection to the handler. The connection leaves the
+// loop's hand: it becomes a blocking compat/net connection, and the
+// returned reader holds any bytes the client sent after this request.
+func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if w.handlerDone.Load() {
+		panic("net/http: Hijack called after ServeHTTP finished")
+	}
+	if w.wroteHeader {
+		w.cw.flush()
+	}
+	if w.hijacked {
+		return nil, nil, http.ErrHijacked
+	}
+	w.hijacked = true
+	c := w.c
+	rest := c.hijack()
+	br := bufio.NewReaderSize(io.MultiReader(&sliceReader{b: rest}, c), max(4096, len(rest)))
+	if len(rest) > 0 {
+		// Fill the reader with exactly the bytes already read, so that
+		// Buffered reports them, as net/http's reader would.
+		if _, err := br.Peek(len(rest)); err != nil {
+			return nil, nil, fmt.Errorf("unexpected Peek failure reading buffered bytes: %v", err)
+		}
+	}
+	rw := bufio.NewReadWriter(br, bufio.NewWriter(c))
+	w.release()
+	c.reportState(StateHijacked)
+	return c, rw, nil
+}
+
+// sliceReader reads b once; unlike bytes.Reader it keeps nothing after.
+type sliceReader struct{ b []byte }
+
+func (r *sliceReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+// CloseNotify returns a channel that receives true when the client goes
+// away.
+//
+// Deprecated: as net/http's; use the request's context.
+func (w *response) CloseNotify() <-chan bool {
+	w.notifyMu.Lock()
+	defer w.notifyMu.Unlock()
+	if w.handlerDone.Load() {
+		panic("net/http: CloseNotify called after ServeHTTP finished")
+	}
+	if w.notifyCh == nil {
+		w.notifyCh = make(chan bool, 1)
+		if w.notifyHit {
+			w.notifyCh <- true
+		}
+	}
+	return w.notifyCh
+}
+
+// clientGone cancels the request and fires CloseNotify. It may run on the
+// loop: it never blocks.
+func (w *response) clientGone() {
+	w.cancel()
+	w.notifyMu.Lock()
+	defer w.notifyMu.Unlock()
+	if w.notifyHit {
+		return
+	}
+	w.notifyHit = true
+	if w.notifyCh != nil {
+		w.notifyCh <- true
+	}
+}
+
+// finishRequest completes the response once the handler has returned.
+func (w *response) finishRequest() {
+	w.handlerDone.Store(true)
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	w.w.Flush()
+	w.cw.close()
+	w.bufw.Flush()
+	if w.req.MultipartForm != nil {
+		w.req.MultipartForm.RemoveAll()
+	}
+}
+
+// shouldReuseConnection reports whether the connection can serve another
+// request; call it after finishRequest.
+func (w *response) shouldReuseConnection() bool {
+	switch {
+	case w.closeAfterReply:
+		return false
+	case w.req.Method != "HEAD" && w.contentLength != -1 && bodyAllowedForStatus(w.status) && w.contentLength != w.written:
+		return false // short body: the client would fall out of step
+	case w.werr != nil:
+		return false
+	}
+	return true
+}
+
+// finalTrailers returns the trailers the handler set, or nil.
+func (w *response) finalTrailers() http.Header {
+	var t http.Header
+	for k, vv := range w.handlerHeader {
+		if kk, found := strings.CutPrefix(k, http.TrailerPrefix); found {
+			if t == nil {
+				t = make(http.Header)
+			}
+			t[kk] = vv
+		}
+	}
+	for _, k := range w.trailers {
+		if t == nil {
+			t = make(http.Header)
+		}
+		for _, v := range w.handlerHeader[k] {
+			t.Add(k, v)
+		}
+	}
+	return t
+}
+
+func (w *response) declareTrailer(k string) {
+	k = http.CanonicalHeaderKey(k)
+	if !httpguts.ValidTrailerHeader(k) {
+		return // forbidden in trailers (RFC 9110, section 6.5.1)
+	}
+	w.trailers = append(w.trailers, k)
+}
