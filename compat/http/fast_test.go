@@ -1,0 +1,99 @@
+package http_test
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	stdnet "net"
+	stdhttp "net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	http "github.com/evshim/evshim/compat/http"
+)
+
+// TestPipelinedBeyondHeadLimit sends more pipelined requests in one write
+// than the loop reads at once (MaxHeaderBytes+4096 bytes), so the loop
+// stops before the kernel is drained and no new edge will come: the fast
+// path must go back for the rest itself. Every request is answered, in
+// order.
+func TestPipelinedBeyondHeadLimit(t *testing.T) {
+	addr := serve(t, &http.Server{Handler: hello, MaxHeaderBytes: 1024})
+	c, err := stdnet.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	const n = 2000
+	var req strings.Builder
+	for i := range n {
+		fmt.Fprintf(&req, "GET /%d HTTP/1.1\r\nHost: x\r\n\r\n", i)
+	}
+	go io.WriteString(c, req.String())
+	br := bufio.NewReader(c)
+	for i := range n {
+		resp, err := stdhttp.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("response %d: %v", i, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		if want := fmt.Sprintf("hello /%d", i); string(b) != want {
+			t.Fatalf("response %d: got %q, want %q", i, b, want)
+		}
+	}
+}
+
+// TestFastPathConcurrentConns runs many keep-alive connections at once,
+// each making requests in turn, with handlers that block briefly: the
+// pooled workers must serve them all, each connection's answers in
+// order, and be gone when the server closes (goleak checks).
+func TestFastPathConcurrentConns(t *testing.T) {
+	addr := serve(t, &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/slow") {
+			time.Sleep(time.Millisecond)
+		}
+		io.WriteString(w, r.URL.Path)
+	})})
+	const conns, reqs = 100, 20
+	var wg sync.WaitGroup
+	errs := make(chan error, conns)
+	for i := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := stdnet.Dial("tcp", addr)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(30 * time.Second))
+			br := bufio.NewReader(c)
+			for j := range reqs {
+				path := fmt.Sprintf("/%d/%d", i, j)
+				if j%3 == 0 {
+					path += "/slow"
+				}
+				fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", path)
+				resp, err := stdhttp.ReadResponse(br, nil)
+				if err != nil {
+					errs <- err
+					return
+				}
+				b, _ := io.ReadAll(resp.Body)
+				if string(b) != path {
+					errs <- fmt.Errorf("got %q, want %q", b, path)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
