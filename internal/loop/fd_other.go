@@ -13,3 +13,4 @@ func (*FD) ReadWithin([]byte, time.Duration) (int, error) { return 0, ErrUnavail
 func (*FD) OnReadable(func()) error                       { return ErrUnavailable }
 func (*FD) ReleaseTimers()                                {}
 func (*FD) PeekClosed() bool                              { return false }
+func (*FD) Post(func()) error                             { return ErrUnavailable }
