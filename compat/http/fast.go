@@ -2,8 +2,10 @@ package http
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"net/http"
+	"net/textproto"
 	"runtime"
 	"sync"
 	"time"
@@ -105,21 +107,14 @@ func fastEligible(req *http.Request, head []byte, s *Server) bool {
 // value, or -1 if the head has folded lines (which the hybrid path leaves
 // to net/http).
 func hostHeaders(head []byte) (count int, value string) {
-	i := indexLF(head)
-	if i < 0 {
+	_, rest, ok := bytes.Cut(head, []byte("\n")) // past the request line
+	if !ok {
 		return -1, ""
 	}
-	rest := head[i+1:]
 	for len(rest) > 0 {
-		j := indexLF(rest)
-		if j < 0 {
-			j = len(rest)
-		}
-		line := rest[:j]
-		rest = rest[min(j+1, len(rest)):]
-		if len(line) > 0 && line[len(line)-1] == '\r' {
-			line = line[:len(line)-1]
-		}
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		line = bytes.TrimSuffix(line, []byte("\r"))
 		if len(line) == 0 {
 			break
 		}
@@ -128,29 +123,10 @@ func hostHeaders(head []byte) (count int, value string) {
 		}
 		if len(line) >= 5 && asciiEqualFold(string(line[:5]), "host:") {
 			count++
-			value = trimSpaceTab(string(line[5:]))
+			value = textproto.TrimString(string(line[5:]))
 		}
 	}
 	return count, value
-}
-
-func indexLF(b []byte) int {
-	for i, c := range b {
-		if c == '\n' {
-			return i
-		}
-	}
-	return -1
-}
-
-func trimSpaceTab(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 // dispatch runs on the loop with a complete head in c.buf: it serves the
