@@ -1,16 +1,10 @@
 package http
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"net/http"
-	"net/textproto"
 	"runtime"
-	"sync"
 	"time"
-
-	"golang.org/x/net/http/httpguts"
 )
 
 // The fast path serves the common request, one without a body, straight
@@ -29,111 +23,11 @@ import (
 // readable edge that comes while busy is noted in c.pending, so the
 // goroutine has the loop look again once it has parked.
 
-// parseFast parses the request head at the start of b and reports whether
-// the fast path may serve it; n is the head's length. It accepts only what
-// net/http's server would accept and serve the same way; for anything else
-// it returns ok false and the hybrid path lets net/http decide.
-func parseFast(b []byte, s *Server) (req *http.Request, n int, ok bool) {
-	h := headReaders.Get().(*headReader)
-	defer headReaders.Put(h)
-	h.src.b = b
-	h.br.Reset(&h.src)
-	req, err := http.ReadRequest(h.br)
-	n = len(b) - len(h.src.b) - h.br.Buffered()
-	h.src.b = nil
-	if err != nil || !fastEligible(req, b[:n], s) {
-		return nil, 0, false
-	}
-	return req, n, true
-}
-
-// headReader is a reusable bufio.Reader over a byte slice.
-type headReader struct {
-	src sliceReader
-	br  *bufio.Reader
-}
-
-var headReaders = sync.Pool{New: func() any {
-	h := &headReader{}
-	h.br = bufio.NewReaderSize(&h.src, 4096)
-	return h
-}}
-
-// fastEligible applies net/http's server-side checks to a parsed request
-// (a Host header where HTTP/1.1 needs one, valid header names and values,
-// the header size limit) and keeps the requests whose handling involves
-// nothing beyond the request head.
-func fastEligible(req *http.Request, head []byte, s *Server) bool {
-	switch {
-	case req.ProtoMajor != 1,
-		req.Method == "CONNECT", req.Method == "PRI",
-		req.RequestURI == "*",
-		req.Body != http.NoBody, req.ContentLength != 0, len(req.TransferEncoding) != 0,
-		len(head) > s.maxHeaderBytes(),
-		s.Protocols != nil && !s.Protocols.HTTP1():
-		return false
-	}
-	if _, ok := req.Header["Expect"]; ok {
-		return false
-	}
-	if _, ok := req.Header["Upgrade"]; ok {
-		return false
-	}
-	// ReadRequest has removed the Host header; net/http's server checks
-	// it before that, so look at the raw head.
-	hosts, host := hostHeaders(head)
-	switch {
-	case hosts < 0, hosts > 1:
-		return false
-	case hosts == 0 && req.ProtoAtLeast(1, 1):
-		return false // 400: missing required Host header
-	case hosts == 1 && (!httpguts.ValidHostHeader(host) || !httpguts.ValidHeaderFieldValue(host)):
-		return false
-	}
-	for k, vv := range req.Header {
-		if !httpguts.ValidHeaderFieldName(k) {
-			return false
-		}
-		for _, v := range vv {
-			if !httpguts.ValidHeaderFieldValue(v) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// hostHeaders counts the head's Host fields and returns the last one's
-// value, or -1 if the head has folded lines (which the hybrid path leaves
-// to net/http).
-func hostHeaders(head []byte) (count int, value string) {
-	_, rest, ok := bytes.Cut(head, []byte("\n")) // past the request line
-	if !ok {
-		return -1, ""
-	}
-	for len(rest) > 0 {
-		var line []byte
-		line, rest, _ = bytes.Cut(rest, []byte("\n"))
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		if len(line) == 0 {
-			break
-		}
-		if line[0] == ' ' || line[0] == '\t' {
-			return -1, ""
-		}
-		if len(line) >= 5 && asciiEqualFold(string(line[:5]), "host:") {
-			count++
-			value = textproto.TrimString(string(line[5:]))
-		}
-	}
-	return count, value
-}
-
 // dispatch runs on the loop with a complete head in c.buf: it serves the
 // request on the fast path if it can, else hands the connection to
 // net/http.
 func (c *conn) dispatch(drained bool) {
-	req, n, ok := parseFast(c.buf, c.srv)
+	h, n, ok := parseHead(c.buf, c.srv)
 	if !ok {
 		c.handOver()
 		return
@@ -147,17 +41,17 @@ func (c *conn) dispatch(drained bool) {
 		// more, and no new edge will say so.
 		c.pending.Store(true)
 	}
-	c.srv.workers.run(fastJob{c: c, req: req, n: n})
+	c.srv.workers.run(fastJob{c: c, h: h, n: n})
 }
 
-// serveFast serves req, whose head is the first n bytes of c.buf, and any
-// complete requests after it, then parks the connection. It owns the
-// connection (connBusy) throughout.
-func (c *conn) serveFast(req *http.Request, n int) {
+// serveFast serves the request of h, whose head is the first n bytes of
+// c.buf, and any complete requests after it, then parks the connection.
+// It owns the connection (connBusy) throughout.
+func (c *conn) serveFast(h head, n int) {
 	limit := c.srv.maxHeaderBytes() + 4096
 	for {
 		c.consume(n)
-		if !c.serveRequest(req) {
+		if !c.serveRequest(&h) {
 			return
 		}
 		switch {
@@ -172,7 +66,7 @@ func (c *conn) serveFast(req *http.Request, n int) {
 			return
 		}
 		var ok bool
-		if req, n, ok = parseFast(c.buf, c.srv); !ok {
+		if h, n, ok = parseHead(c.buf, c.srv); !ok {
 			c.toNetHTTP()
 			return
 		}
@@ -189,11 +83,11 @@ func (c *conn) consume(n int) {
 	}
 }
 
-// serveRequest runs the handler for req and finishes its response, as
+// serveRequest runs the handler for h's request and finishes its response, as
 // net/http's connection loop does. It reports whether the connection
 // stays open for another request; if not, the connection is closed, or
 // hijacked and the handler's.
-func (c *conn) serveRequest(req *http.Request) (keep bool) {
+func (c *conn) serveRequest(h *head) (keep bool) {
 	s := c.srv
 	if s.shuttingDown() {
 		c.closeNow() // as net/http: a request read during Shutdown gets no reply
@@ -201,8 +95,7 @@ func (c *conn) serveRequest(req *http.Request) (keep bool) {
 	}
 	c.reportState(StateActive)
 	ctx, cancel := context.WithCancel(c.requestBase())
-	req = req.WithContext(ctx)
-	req.RemoteAddr = c.remote
+	req := h.request(ctx, c.remote)
 	w := newResponse(c, req, cancel)
 	if d := s.WriteTimeout; d > 0 {
 		c.SetWriteDeadline(time.Now().Add(d))

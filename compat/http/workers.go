@@ -1,7 +1,6 @@
 package http
 
 import (
-	"net/http"
 	"sync"
 	"time"
 )
@@ -35,9 +34,9 @@ type worker struct {
 // fastJob is a connection with a parsed request at the start of its
 // buffer; the zero fastJob tells a worker to exit.
 type fastJob struct {
-	c   *conn
-	req *http.Request
-	n   int
+	c *conn
+	h head
+	n int
 }
 
 // run serves j on an idle worker or a new one. It never blocks, so the
@@ -62,7 +61,7 @@ func (p *workerPool) run(j fastJob) {
 func (p *workerPool) work(j fastJob) {
 	w := &worker{jobs: make(chan fastJob, 1)}
 	for j.c != nil {
-		j.c.serveFast(j.req, j.n)
+		j.c.serveFast(j.h, j.n)
 		if !p.rest(w) {
 			return
 		}

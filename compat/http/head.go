@@ -1,0 +1,196 @@
+package http
+
+import (
+	"context"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/http/httpguts"
+)
+
+// head is a request head that the fast path serves: the fields of the
+// http.Request that net/http's server would build from it. It is a value
+// so that the worker builds the one Request the handler gets, with its
+// context, in a single allocation (see request).
+type head struct {
+	method, uri, proto string
+	major, minor       int
+	url                *url.URL
+	header             http.Header
+	host               string
+	close              bool
+}
+
+// parseHead parses the request head at the start of b and reports
+// whether the fast path may serve it; n is the head's length.
+//
+// It accepts a strict subset of what net/http's server accepts: a request
+// without a body, in origin form, with CRLF line ends, no folded lines
+// and nothing that net/http's server would reject or treat specially.
+// For that subset it builds what net/http builds (FuzzParseHead compares
+// the two); for anything else it returns ok false and the hybrid path
+// lets net/http read the request and answer it, errors included.
+//
+// It runs on the loop for a parked connection's first request and on the
+// busy goroutine for pipelined ones, and allocates the head's bytes once:
+// the method, target, header keys and values are substrings of one string.
+func parseHead(b []byte, s *Server) (h head, n int, ok bool) {
+	end := headEnd(b)
+	if end < 0 || end > s.maxHeaderBytes() || (s.Protocols != nil && !s.Protocols.HTTP1()) {
+		return head{}, 0, false
+	}
+	raw := string(b[:end])
+
+	line, rest, _ := strings.Cut(raw, "\r\n")
+	method, line, ok1 := strings.Cut(line, " ")
+	uri, proto, ok2 := strings.Cut(line, " ")
+	if !ok1 || !ok2 || !isToken(method) || method == "CONNECT" || method == "PRI" ||
+		len(uri) == 0 || uri[0] != '/' {
+		return head{}, 0, false
+	}
+	h.method, h.uri, h.proto = method, uri, proto
+	switch proto {
+	case "HTTP/1.1":
+		h.major, h.minor = 1, 1
+	case "HTTP/1.0":
+		h.major, h.minor = 1, 0
+	default:
+		return head{}, 0, false
+	}
+	var err error
+	if h.url, err = url.ParseRequestURI(uri); err != nil {
+		return head{}, 0, false
+	}
+
+	// The header block, without its final empty line.
+	fields := rest[:len(rest)-2]
+	count := strings.Count(fields, "\r\n")
+	h.header = make(http.Header, count)
+	values := make([]string, count)
+	for len(fields) > 0 {
+		var field string
+		field, fields, _ = strings.Cut(fields, "\r\n")
+		name, value, found := strings.Cut(field, ":")
+		key, valid := canonicalKey(name)
+		if !found || !valid || !validFieldValue(value) {
+			return head{}, 0, false // no colon, folded line, bad name or value: net/http decides
+		}
+		value = strings.Trim(value, " \t")
+		if vv := h.header[key]; vv != nil {
+			h.header[key] = append(vv, value)
+		} else {
+			vv, values = values[:1:1], values[1:]
+			vv[0] = value
+			h.header[key] = vv
+		}
+	}
+
+	// net/http's server checks of the Host header (readRequest).
+	hosts, haveHost := h.header["Host"]
+	switch {
+	case len(hosts) > 1,
+		h.minor == 1 && !haveHost,
+		len(hosts) == 1 && !httpguts.ValidHostHeader(hosts[0]):
+		return head{}, 0, false
+	}
+	if haveHost {
+		h.host = hosts[0]
+		delete(h.header, "Host")
+	}
+	// What needs more than the head: a body, 100-continue, a protocol
+	// switch.
+	for _, k := range [...]string{"Content-Length", "Transfer-Encoding", "Expect", "Upgrade"} {
+		if _, has := h.header[k]; has {
+			return head{}, 0, false
+		}
+	}
+	// net/http's fixPragmaCacheControl.
+	if pragma := h.header["Pragma"]; len(pragma) > 0 && pragma[0] == "no-cache" {
+		if _, has := h.header["Cache-Control"]; !has {
+			h.header["Cache-Control"] = []string{"no-cache"}
+		}
+	}
+	conn := h.header["Connection"]
+	h.close = httpguts.HeaderValuesContainsToken(conn, "close") ||
+		h.minor == 0 && !httpguts.HeaderValuesContainsToken(conn, "keep-alive")
+	return h, end, true
+}
+
+// headEnd returns the length of the head at the start of b, through the
+// empty line that ends it, or -1 if b holds no complete head.
+func headEnd(b []byte) int {
+	if len(b) >= 2 && b[0] == '\r' && b[1] == '\n' {
+		return -1 // an empty request line: net/http's to answer
+	}
+	for i := 0; i+3 < len(b); i++ {
+		if b[i] == '\r' && b[i+1] == '\n' && b[i+2] == '\r' && b[i+3] == '\n' {
+			return i + 4
+		}
+	}
+	return -1
+}
+
+// request builds the Request the handler gets from h, with ctx as its
+// context. WithContext copies its receiver, which stays on the stack: a
+// request costs one Request allocation, as in net/http.
+func (h *head) request(ctx context.Context, remote string) *http.Request {
+	r := http.Request{
+		Method:     h.method,
+		URL:        h.url,
+		Proto:      h.proto,
+		ProtoMajor: h.major,
+		ProtoMinor: h.minor,
+		Header:     h.header,
+		Body:       http.NoBody,
+		Close:      h.close,
+		Host:       h.host,
+		RemoteAddr: remote,
+		RequestURI: h.uri,
+	}
+	return r.WithContext(ctx)
+}
+
+// canonicalKey returns name in canonical form (textproto's), and false if
+// name is not a valid header field name.
+func canonicalKey(name string) (string, bool) {
+	if !isToken(name) {
+		return "", false
+	}
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if upper && 'a' <= c && c <= 'z' || !upper && 'A' <= c && c <= 'Z' {
+			return textproto.CanonicalMIMEHeaderKey(name), true
+		}
+		upper = c == '-'
+	}
+	return name, true
+}
+
+// isToken reports whether s is a non-empty RFC 9110 token, as net/http
+// requires of methods and header field names.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isTokenChar(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// validFieldValue reports whether v holds only bytes that both textproto
+// and net/http's server accept in a header value: no control characters
+// other than tab.
+func validFieldValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
