@@ -7,6 +7,7 @@ import (
 	"net/textproto"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/http/httpguts"
@@ -207,7 +208,7 @@ func (cw *chunkWriter) writeHeader(p []byte) {
 	}
 
 	if !hhas(header, "Date") {
-		set.date = time.Now().UTC().AppendFormat(w.dateBuf[:0], http.TimeFormat)
+		set.date = appendDate(w.dateBuf[:0], time.Now())
 	}
 
 	if hasCL && hasTE && te != "identity" {
@@ -261,6 +262,29 @@ func (cw *chunkWriter) writeHeader(p []byte) {
 	set.write(w.bufw)
 	w.bufw.WriteString("\r\n")
 }
+
+// appendDate appends now as a Date header value. Responses in the same
+// second share one formatting, through lastDate.
+func appendDate(dst []byte, now time.Time) []byte {
+	sec := now.Unix()
+	d := lastDate.Load()
+	if d == nil || d.sec != sec {
+		d = &formattedDate{sec: sec}
+		if b := now.UTC().AppendFormat(d.text[:0], http.TimeFormat); len(b) != len(d.text) {
+			return append(dst, b...) // a year past 9999 does not fit
+		}
+		lastDate.Store(d)
+	}
+	return append(dst, d.text[:]...)
+}
+
+// formattedDate is a Unix second in http.TimeFormat; immutable.
+type formattedDate struct {
+	sec  int64
+	text [len(http.TimeFormat)]byte
+}
+
+var lastDate atomic.Pointer[formattedDate]
 
 // writeStatusLine writes "HTTP/1.x code text\r\n".
 func writeStatusLine(bw *bufio.Writer, is11 bool, code int, scratch []byte) {

@@ -275,13 +275,15 @@ func (c *conn) noteRequest() {
 }
 
 // headPool recycles the buffers that parked connections read heads into,
-// so that an idle connection holds none.
-var headPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+// so that an idle connection holds none. It holds array pointers, which a
+// full-capacity slice converts to and from without allocating.
+var headPool = sync.Pool{New: func() any { return new([headBufSize]byte) }}
+
+const headBufSize = 4096
 
 func growHead(b []byte, limit int) []byte {
 	if cap(b) == 0 {
-		p := headPool.Get().(*[]byte)
-		return (*p)[:0]
+		return headPool.Get().(*[headBufSize]byte)[:0]
 	}
 	n := min(2*cap(b), limit)
 	nb := make([]byte, len(b), n)
@@ -291,9 +293,8 @@ func growHead(b []byte, limit int) []byte {
 }
 
 func putHead(b []byte) {
-	if cap(b) == 4096 {
-		b = b[:0]
-		headPool.Put(&b)
+	if cap(b) == headBufSize {
+		headPool.Put((*[headBufSize]byte)(b[:headBufSize]))
 	}
 }
 

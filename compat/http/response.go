@@ -53,6 +53,7 @@ type response struct {
 	werr error         // the first error writing to the connection
 
 	trailers []string // declared by the Trailer header when the header is written
+	snap     *headerSnapshot
 
 	dateBuf   [len(http.TimeFormat)]byte
 	clenBuf   [20]byte
@@ -102,6 +103,11 @@ func newResponse(c *conn, req *http.Request, cancel context.CancelFunc) *respons
 
 // release returns the buffers to their pools; the response is done.
 func (w *response) release() {
+	if w.snap != nil {
+		w.snap.release()
+		w.snap = nil
+		w.cw.header = nil
+	}
 	if w.w != nil {
 		w.w.Reset(nil)
 		bodyWriters.Put(w.w)
@@ -119,7 +125,7 @@ func (w *response) Header() http.Header {
 	if w.cw.header == nil && w.wroteHeader && !w.cw.wroteHeader {
 		// Between the logical and the physical write of the header, the
 		// handler may still change its map: snapshot what was written.
-		w.cw.header = w.handlerHeader.Clone()
+		w.cw.header = w.snapshot()
 	}
 	w.calledHeader = true
 	return w.handlerHeader
@@ -149,7 +155,7 @@ func (w *response) WriteHeader(code int) {
 	w.wroteHeader = true
 	w.status = code
 	if w.calledHeader && w.cw.header == nil {
-		w.cw.header = w.handlerHeader.Clone()
+		w.cw.header = w.snapshot()
 	}
 	if cl := hget(w.handlerHeader, "Content-Length"); cl != "" {
 		v, err := strconv.ParseInt(cl, 10, 64)
@@ -160,6 +166,58 @@ func (w *response) WriteHeader(code int) {
 			w.handlerHeader.Del("Content-Length")
 		}
 	}
+}
+
+// snapshot copies the handler's header map, as net/http's Clone does
+// at the same points, into pooled storage: the copy is the response's
+// own, never the handler's.
+func (w *response) snapshot() http.Header {
+	w.snap = headerSnapshots.Get().(*headerSnapshot)
+	return w.snap.copy(w.handlerHeader)
+}
+
+// headerSnapshot is a header map and the value slices it points into,
+// reused from response to response.
+type headerSnapshot struct {
+	h    http.Header
+	vals []string
+}
+
+var headerSnapshots = sync.Pool{New: func() any { return &headerSnapshot{h: make(http.Header)} }}
+
+// maxPooledHeaderKeys bounds what a pooled snapshot keeps: one large
+// header should not pin its size for the life of the process.
+const maxPooledHeaderKeys = 64
+
+// copy makes s a copy of h, as h.Clone would, and returns it.
+func (s *headerSnapshot) copy(h http.Header) http.Header {
+	n := 0
+	for _, vv := range h {
+		n += len(vv)
+	}
+	if cap(s.vals) < n {
+		s.vals = make([]string, n)
+	}
+	vals := s.vals[:n]
+	for k, vv := range h {
+		if vv == nil {
+			s.h[k] = nil // Clone keeps nil apart from empty
+			continue
+		}
+		m := copy(vals, vv)
+		s.h[k] = vals[:m:m]
+		vals = vals[m:]
+	}
+	return s.h
+}
+
+func (s *headerSnapshot) release() {
+	if len(s.h) > maxPooledHeaderKeys || cap(s.vals) > maxPooledHeaderKeys {
+		return
+	}
+	clear(s.h)
+	clear(s.vals)
+	headerSnapshots.Put(s)
 }
 
 // logCaller logs format with the handler's frame that called into us.
