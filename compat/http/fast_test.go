@@ -97,3 +97,49 @@ func TestFastPathConcurrentConns(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestFastPathBlockedHandlers has every handler wait until all of them
+// have started: the workers take requests from one queue, and a request
+// must never wait there behind a handler that blocks. If it did, the
+// handlers would wait for each other forever.
+func TestFastPathBlockedHandlers(t *testing.T) {
+	const conns = 200
+	var arrived sync.WaitGroup
+	arrived.Add(conns)
+	all := make(chan struct{})
+	go func() { arrived.Wait(); close(all) }()
+	addr := serve(t, &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived.Done()
+		select {
+		case <-all:
+			io.WriteString(w, "ok")
+		case <-time.After(20 * time.Second):
+			w.WriteHeader(http.StatusGatewayTimeout)
+		}
+	})})
+	// Every request is written before any response is read, so that the
+	// loop queues them in bursts.
+	cs := make([]stdnet.Conn, conns)
+	for i := range cs {
+		c, err := stdnet.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(30 * time.Second))
+		cs[i] = c
+	}
+	for _, c := range cs {
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	}
+	for i, c := range cs {
+		resp, err := stdhttp.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("conn %d: %v", i, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("conn %d: %s: a handler waited behind another", i, resp.Status)
+		}
+	}
+}
