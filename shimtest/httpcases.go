@@ -473,6 +473,14 @@ func runHTTPShutdown(t *testing.T, impl Impl) any {
 	_, idleErr := ibr.ReadByte()
 	serveErr := served.wait(t)
 	_, dialErr := net.Dial("tcp", addr)
+	// Shutdown waits for the request in flight.
+	early := false
+	select {
+	case err := <-shut:
+		early = true
+		shut <- err
+	case <-time.After(settle(50 * time.Millisecond)):
+	}
 	close(release)
 	busy.SetReadDeadline(time.Now().Add(settle(10 * time.Second)))
 	resp, err := http.ReadResponse(bufio.NewReader(busy), nil)
@@ -481,7 +489,7 @@ func runHTTPShutdown(t *testing.T, impl Impl) any {
 		body, _ = io.ReadAll(resp.Body)
 	}
 	shutErr := <-shut
-	return []any{idleErr == io.EOF, errors.Is(serveErr, http.ErrServerClosed), dialErr != nil, string(body), shutErr}
+	return []any{idleErr == io.EOF, errors.Is(serveErr, http.ErrServerClosed), dialErr != nil, early, string(body), shutErr}
 }
 
 func runHTTPClose(t *testing.T, impl Impl) any {

@@ -331,13 +331,21 @@ func requestLineOK(line []byte) bool {
 	return ok && len(target) > 0 && bytes.HasPrefix(proto, []byte("HTTP/"))
 }
 
-func isTokenChar(ch byte) bool {
-	switch {
-	case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9':
-		return true
+func isTokenChar(ch byte) bool { return tokenChars[ch] }
+
+// tokenChars marks the bytes of an RFC 9110 token.
+var tokenChars = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
 	}
-	return bytes.IndexByte([]byte("!#$%&'*+-.^_`|~"), ch) >= 0
-}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range []byte("!#$%&'*+-.^_`|~") {
+		t[c] = true
+	}
+	return t
+}()
 
 // turn is one stretch of a connection's service by net/http: from a
 // hand-over until net/http closes the connection, hijacks it, or finds it

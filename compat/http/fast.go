@@ -100,8 +100,6 @@ func (c *conn) serveRequest(h *head) (keep bool) {
 	if d := s.WriteTimeout; d > 0 {
 		c.SetWriteDeadline(time.Now().Add(d))
 	}
-	s.fastActive.Add(1)
-	defer s.fastActive.Add(-1)
 	c.active.Store(w)
 	if c.eof {
 		w.clientGone() // net/http's background read would find the EOF at once

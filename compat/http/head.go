@@ -77,6 +77,11 @@ func parseHead(b []byte, s *Server) (h head, n int, ok bool) {
 		if !found || !valid || !validFieldValue(value) {
 			return head{}, 0, false // no colon, folded line, bad name or value: net/http decides
 		}
+		switch key {
+		case "Content-Length", "Transfer-Encoding", "Expect", "Upgrade":
+			// A body, 100-continue, a protocol switch: more than the head.
+			return head{}, 0, false
+		}
 		value = strings.Trim(value, " \t")
 		if vv := h.header[key]; vv != nil {
 			h.header[key] = append(vv, value)
@@ -98,13 +103,6 @@ func parseHead(b []byte, s *Server) (h head, n int, ok bool) {
 	if haveHost {
 		h.host = hosts[0]
 		delete(h.header, "Host")
-	}
-	// What needs more than the head: a body, 100-continue, a protocol
-	// switch.
-	for _, k := range [...]string{"Content-Length", "Transfer-Encoding", "Expect", "Upgrade"} {
-		if _, has := h.header[k]; has {
-			return head{}, 0, false
-		}
 	}
 	// net/http's fixPragmaCacheControl.
 	if pragma := h.header["Pragma"]; len(pragma) > 0 && pragma[0] == "no-cache" {

@@ -105,7 +105,6 @@ type Server struct {
 	mu            sync.Mutex
 	listeners     map[*net.Listener]struct{} // guarded by mu
 	conns         map[*conn]struct{}         // guarded by mu: the loop's connections, from accept to close or hijack
-	fastActive    atomic.Int64               // requests the fast path is serving
 	workers       workerPool                 // goroutines that run the fast path's requests
 	parked        parkedSet                  // connections the loop holds idle; srv set by init
 	serving       sync.WaitGroup             // Serve loops still accepting
@@ -357,6 +356,19 @@ func (s *Server) closeBusy() {
 	}
 }
 
+// anyBusy reports whether the fast path holds a connection: a request
+// queued, being served, or finishing.
+func (s *Server) anyBusy() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		if c.state.Load() == connBusy {
+			return true
+		}
+	}
+	return false
+}
+
 // waitFast waits until the fast path serves no request, polling as
 // net/http's Shutdown does, or until ctx is done.
 func (s *Server) waitFast(ctx context.Context) error {
@@ -364,7 +376,7 @@ func (s *Server) waitFast(ctx context.Context) error {
 	interval := time.Millisecond
 	timer := time.NewTimer(interval)
 	defer timer.Stop()
-	for s.fastActive.Load() > 0 {
+	for s.anyBusy() {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
