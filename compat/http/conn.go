@@ -110,6 +110,7 @@ func (c *conn) onReadable() {
 	}
 	limit := c.srv.maxHeaderBytes() + 4096 // net/http's initialReadLimitSize
 	drained := false
+	first := len(c.buf) == 0 // a byte read now starts a head
 	for {
 		if len(c.buf) == cap(c.buf) {
 			if len(c.buf) >= limit {
@@ -117,12 +118,8 @@ func (c *conn) onReadable() {
 			}
 			c.buf = growHead(c.buf, limit)
 		}
-		had := len(c.buf)
 		n, err := c.fd.TryRead(c.buf[len(c.buf):cap(c.buf)])
 		c.buf = c.buf[:len(c.buf)+n]
-		if had == 0 && n > 0 {
-			c.srv.parked.reading(c) // ReadHeaderTimeout runs from the first byte
-		}
 		if errors.Is(err, loop.ErrWouldPark) {
 			drained = true
 			break
@@ -154,6 +151,12 @@ func (c *conn) onReadable() {
 	}
 	if c.waited() && headReady(c.buf, limit) {
 		c.dispatch(drained)
+		return
+	}
+	if first && len(c.buf) > 0 {
+		// ReadHeaderTimeout runs from the first byte. A head that came
+		// whole has just been dispatched, without this extra move.
+		c.srv.parked.reading(c)
 	}
 }
 

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/textproto"
@@ -82,7 +83,7 @@ func parseHead(b []byte, s *Server) (h head, n int, ok bool) {
 			// A body, 100-continue, a protocol switch: more than the head.
 			return head{}, 0, false
 		}
-		value = strings.Trim(value, " \t")
+		value = trimOWS(value)
 		if vv := h.header[key]; vv != nil {
 			h.header[key] = append(vv, value)
 		} else {
@@ -122,12 +123,22 @@ func headEnd(b []byte) int {
 	if len(b) >= 2 && b[0] == '\r' && b[1] == '\n' {
 		return -1 // an empty request line: net/http's to answer
 	}
-	for i := 0; i+3 < len(b); i++ {
-		if b[i] == '\r' && b[i+1] == '\n' && b[i+2] == '\r' && b[i+3] == '\n' {
-			return i + 4
-		}
+	if i := bytes.Index(b, []byte("\r\n\r\n")); i >= 0 {
+		return i + 4
 	}
 	return -1
+}
+
+// trimOWS trims spaces and tabs from both ends of s, as textproto does
+// to header values.
+func trimOWS(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 // request builds the Request the handler gets from h, with ctx as its
