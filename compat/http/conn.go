@@ -87,10 +87,11 @@ func (c *conn) park(seen []byte, reading bool) {
 	}
 }
 
-// onReadable runs on the loop whenever the parked connection is readable.
-// It reads what has arrived and hands the connection to net/http once a
-// request head is complete (or can never be: too large, or malformed).
-func (c *conn) onReadable() {
+// onReadable runs on the loop whenever the parked connection is readable,
+// with the event's flags. It reads what has arrived and serves the request
+// once its head is complete, or hands the connection to net/http (a head
+// too large, or malformed).
+func (c *conn) onReadable(e loop.Events) {
 	switch c.state.Load() {
 	case connParked:
 	case connBusy:
@@ -98,7 +99,7 @@ func (c *conn) onReadable() {
 		// parks, and cancel the request if the client has gone, as
 		// net/http's background read does.
 		c.pending.Store(true)
-		if w := c.active.Load(); w != nil && c.fd.PeekClosed() {
+		if w := c.active.Load(); w != nil && e&(loop.ReadClosed|loop.Hangup) != 0 && c.fd.PeekClosed() {
 			w.clientGone()
 		}
 		if c.state.Load() != connParked {
@@ -118,8 +119,16 @@ func (c *conn) onReadable() {
 			}
 			c.buf = growHead(c.buf, limit)
 		}
+		room := cap(c.buf) - len(c.buf)
 		n, err := c.fd.TryRead(c.buf[len(c.buf):cap(c.buf)])
 		c.buf = c.buf[:len(c.buf)+n]
+		if err == nil && n < room && e&(loop.ReadClosed|loop.Hangup) == 0 {
+			// A short read took all the kernel had, and no FIN is behind
+			// it (the event would say so): the next byte brings another
+			// edge, so the read that would only return EAGAIN is saved.
+			drained = true
+			break
+		}
 		if errors.Is(err, loop.ErrWouldPark) {
 			drained = true
 			break
@@ -159,6 +168,9 @@ func (c *conn) onReadable() {
 		c.srv.parked.reading(c)
 	}
 }
+
+// recheck has the loop look at a parked connection without an event.
+func (c *conn) recheck() { c.onReadable(loop.ReadUnknown) }
 
 // quietEOF reports whether net/http would close without a word on
 // finding EOF after the bytes in c.buf: between requests it waits for 4

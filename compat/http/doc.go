@@ -22,20 +22,26 @@
 //   - accepting runs on the loop;
 //   - an idle connection is parked on the loop: no goroutine, no read
 //     buffer (about 1.1 KiB in all);
-//   - the loop reads each request head and parses it; a goroutine from a
-//     pool runs the handler only once the head is complete, so a client
+//   - the loop reads each request head and parses it (heads pipelined
+//     behind a request are parsed by the goroutine serving it, which
+//     holds them); a goroutine from a pool takes the request only once
+//     its head is complete, so a client
 //     that trickles its head (slowloris) costs no goroutine and is closed
 //     by ReadHeaderTimeout;
 //   - a request without a body (no Content-Length or Transfer-Encoding, no
-//     Expect or Upgrade, not CONNECT or "OPTIONS *") is answered by this
-//     package's ResponseWriter, which finalizes headers, buffers, chunks
+//     Expect or Upgrade, not CONNECT or "OPTIONS *"), with a path as its
+//     target and CRLF line ends, is parsed by this package (into the
+//     Request net/http would build; a fuzz test holds the two together)
+//     and answered by this package's ResponseWriter, which finalizes
+//     headers, buffers, chunks
 //     and closes exactly as net/http's does (the compat test suite
 //     compares the bytes), with Flusher, Hijacker, CloseNotifier and
 //     ResponseController support; pipelined requests are answered in
 //     order, and the request's context is canceled when the client goes
 //     away;
-//   - any other request (a body, 100-continue, an upgrade) and any
-//     malformed one is served by net/http's own connection code, so
+//   - any other request (a body, 100-continue, an upgrade, an absolute
+//     URL, folded header lines) and any malformed one is served by
+//     net/http's own connection code, so
 //     request bodies, errors and their answers are net/http's; that
 //     connection keeps net/http's goroutine for a short grace wait (2 ms;
 //     up to twice its last request gap, at most 100 ms, when its requests

@@ -187,7 +187,7 @@ func (c *conn) parkIdle() {
 	}
 	if c.pending.Swap(false) {
 		// Data or a hang-up came while busy: have the loop read it.
-		if err := c.fd.Post(c.onReadable); err != nil {
+		if err := c.fd.Post(c.recheck); err != nil {
 			c.closeParked()
 		}
 	}

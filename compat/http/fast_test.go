@@ -143,3 +143,28 @@ func TestFastPathBlockedHandlers(t *testing.T) {
 		}
 	}
 }
+
+// TestFastPathRequestThenFIN sends a keep-alive request and the FIN at
+// once, so that both often come in one readable edge: the loop must not
+// take the request's short read for all there is, or the FIN would wait
+// unseen and the connection stay open. The server answers and closes.
+func TestFastPathRequestThenFIN(t *testing.T) {
+	addr := serve(t, &http.Server{Handler: hello})
+	for i := range 50 {
+		c, err := stdnet.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		io.WriteString(c, "GET /fin HTTP/1.1\r\nHost: x\r\n\r\n")
+		c.(*stdnet.TCPConn).CloseWrite()
+		b, err := io.ReadAll(c)
+		c.Close()
+		if err != nil {
+			t.Fatalf("round %d: the server did not close after the FIN: %v", i, err)
+		}
+		if !strings.HasPrefix(string(b), "HTTP/1.1 200 OK\r\n") || !strings.HasSuffix(string(b), "hello /fin") {
+			t.Fatalf("round %d: got %q", i, b)
+		}
+	}
+}

@@ -10,7 +10,7 @@ type FD struct{}
 
 func (*FD) TryRead([]byte) (int, error)                   { return 0, ErrUnavailable }
 func (*FD) ReadWithin([]byte, time.Duration) (int, error) { return 0, ErrUnavailable }
-func (*FD) OnReadable(func()) error                       { return ErrUnavailable }
+func (*FD) OnReadable(func(Events)) error                 { return ErrUnavailable }
 func (*FD) ReleaseTimers()                                {}
 func (*FD) PeekClosed() bool                              { return false }
 func (*FD) Post(func()) error                             { return ErrUnavailable }

@@ -464,10 +464,11 @@ func (fd *FD) ReadWithin(p []byte, d time.Duration) (int, error) {
 
 // OnReadable hands the descriptor's read readiness to fn, which then runs
 // on the reactor goroutine for every readable or hang-up event instead of
-// waking a parked reader; nil gives readiness back to readers. Because
-// readiness is edge-triggered, setting fn also posts one call of fn, so
-// data that arrived before is not missed. fn must not block.
-func (fd *FD) OnReadable(fn func()) error {
+// waking a parked reader, with the event's flags; nil gives readiness back
+// to readers. Because readiness is edge-triggered, setting fn also posts
+// one call of fn with ReadUnknown, so data that arrived before is not
+// missed. fn must not block.
+func (fd *FD) OnReadable(fn func(Events)) error {
 	if fn == nil {
 		fd.pd.onReadable.Store(nil)
 		// A reader may park next: give it a look at what came meanwhile.
@@ -477,7 +478,7 @@ func (fd *FD) OnReadable(fn func()) error {
 	fd.pd.onReadable.Store(&fn)
 	return fd.pd.r.post(func() {
 		if h := fd.pd.onReadable.Load(); h != nil {
-			(*h)()
+			(*h)(ReadUnknown)
 		}
 	})
 }

@@ -11,6 +11,16 @@ const (
 	Readable Events = 1 << iota // data, a pending connection, or EOF to read
 	Writable                    // room in the send buffer, or a finished connect
 	Hangup                      // error or hang-up; reads and writes will not wait
+	// ReadClosed says that the peer has closed its side (EPOLLRDHUP,
+	// kqueue's EV_EOF): a read returns what is buffered, then EOF. Its
+	// absence on a read edge means that a read returning less than asked
+	// for took everything, since the next byte or the FIN brings another
+	// edge.
+	ReadClosed
+
+	// ReadUnknown is what a readable callback gets when it runs for a
+	// reason other than a kernel event: read until the kernel has nothing.
+	ReadUnknown = Readable | ReadClosed
 )
 
 // pollDesc is a descriptor's registration on one reactor.
@@ -36,16 +46,16 @@ type pollDesc struct {
 	// onReadable, when set, takes the read readiness: the reactor calls it
 	// instead of waking a parked reader. compat/http parks idle keep-alive
 	// connections this way, with no goroutine.
-	onReadable atomic.Pointer[func()]
+	onReadable atomic.Pointer[func(Events)]
 }
 
 func newPollDesc(fd int, r *reactor) *pollDesc { return &pollDesc{fd: fd, r: r} }
 
 // notify runs on the reactor goroutine. It never blocks.
 func (pd *pollDesc) notify(e Events) {
-	if e&(Readable|Hangup) != 0 {
+	if e&(Readable|Hangup|ReadClosed) != 0 {
 		if h := pd.onReadable.Load(); h != nil {
-			(*h)()
+			(*h)(e)
 		} else {
 			pd.poke(&pd.rwake)
 		}

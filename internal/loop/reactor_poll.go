@@ -80,6 +80,9 @@ func (r *reactor) dispatch(fd int, ev netpoll.IOEvent, flags netpoll.IOFlags) er
 		if netpoll.IsErrorEvent(ev, flags) {
 			e |= Hangup
 		}
+		if peerClosed(ev, flags) {
+			e |= ReadClosed
+		}
 		pd.notify(e)
 	}
 	r.busySince.Store(0)
