@@ -22,3 +22,4 @@ func (r *reactor) run(chan<- struct{})        {}
 func (r *reactor) post(func()) error          { return ErrUnavailable }
 func (r *reactor) shutdown()                  {}
 func (r *reactor) closePoller()               {}
+func (r *reactor) runtimeWait() bool          { return false }

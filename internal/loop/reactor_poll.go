@@ -41,6 +41,11 @@ type reactor struct {
 	done      chan struct{} // closed when the reactor goroutine exits
 
 	counters counters
+
+	// nest, when not nil, has the reactor wait in the runtime's netpoller
+	// (nested_linux.go); else it runs gnet's Polling. Immutable.
+	nest     *nestedPoll
+	stopping bool // loop-only: set by shutdown's task when nest is used
 }
 
 func newReactor(lp *Loop, idx int) (*reactor, error) {
@@ -48,14 +53,25 @@ func newReactor(lp *Loop, idx int) (*reactor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &reactor{lp: lp, idx: idx, poller: p, fds: make(map[int]*pollDesc), done: make(chan struct{})}, nil
+	r := &reactor{lp: lp, idx: idx, poller: p, fds: make(map[int]*pollDesc), done: make(chan struct{})}
+	if n, err := openNested(p); err == nil {
+		r.nest = n
+	}
+	return r, nil
 }
+
+// runtimeWait reports whether the reactor waits in the runtime's netpoller.
+func (r *reactor) runtimeWait() bool { return r.nest != nil }
 
 func (r *reactor) run(ready chan<- struct{}) {
 	defer r.lp.wg.Done()
 	defer close(r.done)
 	r.gid.Store(goid())
 	ready <- struct{}{}
+	if r.nest != nil {
+		r.runNested()
+		return
+	}
 	// Polling returns only when a callback or task returns
 	// ErrEngineShutdown, which shutdown's task does.
 	_ = r.poller.Polling(r.dispatch)
@@ -97,18 +113,27 @@ func (r *reactor) post(fn func()) error {
 	if r.stopped {
 		return errLoopClosed
 	}
+	if r.nest != nil {
+		return r.nest.post(fn)
+	}
 	return r.poller.Trigger(queue.HighPriority, r.runTask, fn)
 }
 
-// runTask executes a posted func on the reactor goroutine.
+// runTask executes a posted func on the reactor goroutine, for gnet's
+// Polling.
 func (r *reactor) runTask(arg any) error {
+	r.runFunc(arg.(func()))
+	return nil
+}
+
+// runFunc executes a posted func on the reactor goroutine.
+func (r *reactor) runFunc(fn func()) {
 	start := nanotime()
 	r.busySince.Store(start)
-	arg.(func())()
+	fn()
 	r.busySince.Store(0)
 	r.counters.tasks.Add(1)
 	r.counters.observe(nanotime() - start)
-	return nil
 }
 
 // register adds pd to the poller, edge-triggered for reading and writing:
@@ -153,7 +178,12 @@ func (r *reactor) shutdown() {
 	}
 	r.stopMu.Lock()
 	r.stopped = true
-	err := r.poller.Trigger(queue.HighPriority, func(any) error { return gerrors.ErrEngineShutdown }, nil)
+	var err error
+	if r.nest != nil {
+		err = r.nest.post(func() { r.stopping = true })
+	} else {
+		err = r.poller.Trigger(queue.HighPriority, func(any) error { return gerrors.ErrEngineShutdown }, nil)
+	}
 	r.stopMu.Unlock()
 	if err != nil {
 		return
@@ -161,4 +191,9 @@ func (r *reactor) shutdown() {
 	<-r.done
 }
 
-func (r *reactor) closePoller() { _ = r.poller.Close() }
+func (r *reactor) closePoller() {
+	if r.nest != nil {
+		r.nest.close()
+	}
+	_ = r.poller.Close()
+}

@@ -11,6 +11,11 @@ type Stats struct {
 	Loops    int  // reactors running; 0 when the loop has not started
 	Fallback bool // no loop on this platform: cooperative calls use the stdlib
 
+	// RuntimeWait is how many reactors wait for events in the Go runtime's
+	// netpoller (Linux, see doc.go); the others block a thread in
+	// epoll_wait or kevent, as gnet's Polling does.
+	RuntimeWait int
+
 	Open     int64  // descriptors registered now (connections and listeners)
 	Accepted uint64 // connections accepted on the loop
 	Dialed   uint64 // dialed connections moved onto the loop
@@ -82,6 +87,9 @@ func (lp *Loop) Stats() Stats {
 	}
 	add(&lp.counters)
 	for _, r := range lp.reactors {
+		if r.runtimeWait() && s.Loops > 0 {
+			s.RuntimeWait++
+		}
 		add(&r.counters)
 	}
 	return s
