@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -58,11 +59,16 @@ type nestedPoll struct {
 	readyFn func(uintptr) bool // loop-only: n.ready, made once
 	k       int                // loop-only: ready's results
 	err     error
+	yields  int // loop-only: how often ready has yielded in this wait
 }
 
 // maxEvents bounds the events one epoll_wait returns (gnet's
 // MaxPollEventsCap).
 const maxEvents = netpoll.MaxPollEventsCap
+
+// maxYields is how often an idle reactor yields and looks again before
+// it parks.
+const maxYields = 2
 
 // errNoNesting means the reactor runs gnet's Polling.
 var errNoNesting = errors.New("evshim/loop: no nested epoll")
@@ -167,6 +173,7 @@ func (n *nestedPoll) poll() (int, error) {
 	}
 	// RawRead calls ready at once, and again each time the runtime
 	// poller finds the epoll descriptor readable, until it returns true.
+	n.yields = 0
 	rerr := n.rc.Read(n.readyFn)
 	n.idle.Store(false)
 	if rerr != nil {
@@ -184,6 +191,16 @@ func (n *nestedPoll) ready(uintptr) bool {
 	n.k, n.err = n.epollWait(0)
 	if n.k > 0 || n.err != nil {
 		return true
+	}
+	for n.yields < maxYields {
+		// Let the goroutines this batch woke run first, and look again:
+		// under load their answers bring the next events, which are then
+		// taken without parking, as gnet's Polling does.
+		n.yields++
+		runtime.Gosched()
+		if n.k, n.err = n.epollWait(0); n.k > 0 || n.err != nil {
+			return true
+		}
 	}
 	n.idle.Store(true)
 	return n.hasTasks()
