@@ -62,7 +62,7 @@ func (c Config) stallLimit() time.Duration {
 }
 
 // Loop is the process's event loop: a set of reactors, each a goroutine
-// waiting in epoll_wait (kqueue on the BSDs) and dispatching readiness,
+// waiting for its epoll instance (kqueue on the BSDs) and dispatching readiness,
 // posted funcs and timers. Connections are spread over the reactors.
 //
 // All methods are safe for concurrent use. Funcs that run on a reactor
