@@ -119,17 +119,9 @@ func TestFastPathBlockedHandlers(t *testing.T) {
 	})})
 	// Every request is written before any response is read, so that the
 	// loop queues them in bursts.
-	cs := make([]stdnet.Conn, conns)
-	for i := range cs {
-		c, err := stdnet.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(30 * time.Second))
-		cs[i] = c
-	}
+	cs := dialConns(t, addr, conns)
 	for _, c := range cs {
+		c.SetDeadline(time.Now().Add(30 * time.Second))
 		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 	}
 	for i, c := range cs {

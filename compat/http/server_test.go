@@ -62,6 +62,21 @@ func waitUntil(t testing.TB, what string, cond func() bool) {
 	}
 }
 
+// dialConns dials n connections to addr, closed when the test ends.
+func dialConns(t *testing.T, addr string, n int) []stdnet.Conn {
+	t.Helper()
+	cs := make([]stdnet.Conn, n)
+	for i := range cs {
+		c, err := stdnet.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		cs[i] = c
+	}
+	return cs
+}
+
 // TestIdleConnsHoldNoGoroutine: keep-alive connections between requests
 // are parked on the loop, so they cost no goroutine.
 func TestIdleConnsHoldNoGoroutine(t *testing.T) {
@@ -71,17 +86,11 @@ func TestIdleConnsHoldNoGoroutine(t *testing.T) {
 	const conns = 1000
 	addr := serve(t, &http.Server{Handler: hello})
 	base := runtime.NumGoroutine()
-	cs := make([]stdnet.Conn, conns)
-	for i := range cs {
-		c, err := stdnet.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
+	cs := dialConns(t, addr, conns)
+	for _, c := range cs {
 		if got := get(t, c, bufio.NewReader(c), "/idle"); got != "hello /idle" {
 			t.Fatalf("got %q", got)
 		}
-		cs[i] = c
 	}
 	// Each connection's goroutine leaves within the idle grace period.
 	waitUntil(t, "idle connections to park", func() bool { return runtime.NumGoroutine() < base+conns/10 })
