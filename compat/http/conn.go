@@ -49,7 +49,7 @@ type conn struct {
 	// Guarded by srv.parked.mu: the connection's place in a parked list.
 	prev, next *conn
 	list       *connList
-	since      int64 // monotime when it parked, or when its head's first byte came
+	since      int64 // monotime when it parked, or when its head began
 }
 
 const (
@@ -111,7 +111,6 @@ func (c *conn) onReadable(e loop.Events) {
 	}
 	limit := c.srv.maxHeaderBytes() + 4096 // net/http's initialReadLimitSize
 	drained := false
-	first := len(c.buf) == 0 // a byte read now starts a head
 	for {
 		if len(c.buf) == cap(c.buf) {
 			if len(c.buf) >= limit {
@@ -162,9 +161,12 @@ func (c *conn) onReadable(e loop.Events) {
 		c.dispatch(drained)
 		return
 	}
-	if first && len(c.buf) > 0 {
-		// ReadHeaderTimeout runs from the first byte. A head that came
-		// whole has just been dispatched, without this extra move.
+	if len(c.buf) > 0 && c.waited() {
+		// A head is under way: ReadHeaderTimeout runs from now, where
+		// net/http starts it, once it has read 4 bytes of a request
+		// after the first (before that, IdleTimeout still applies). A
+		// head that came whole has just been dispatched, without this
+		// move; a connection already on the heads list stays put.
 		c.srv.parked.reading(c)
 	}
 }

@@ -178,7 +178,7 @@ func (c *conn) parkIdle() {
 		return
 	}
 	c.fd.ReleaseTimers()
-	partial := len(c.buf) > 0 // c.buf is the loop's once parked
+	partial := len(c.buf) > 0 && c.waited() // c.buf is the loop's once parked
 	c.state.Store(connParked)
 	s.parked.add(c, partial)
 	if s.shuttingDown() {

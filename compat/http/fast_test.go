@@ -160,3 +160,43 @@ func TestFastPathRequestThenFIN(t *testing.T) {
 		}
 	}
 }
+
+// TestPartialHeadUnderIdleTimeout: between requests net/http waits for 4
+// bytes under IdleTimeout and starts ReadHeaderTimeout only then, so a
+// client that sends 2 bytes and pauses longer than ReadHeaderTimeout is
+// still answered. The same exchange runs against net/http first.
+func TestPartialHeadUnderIdleTimeout(t *testing.T) {
+	const headerTimeout = 300 * time.Millisecond
+	stdLn, err := stdnet.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	std := &stdhttp.Server{Handler: hello, ReadHeaderTimeout: headerTimeout, IdleTimeout: 30 * time.Second}
+	go std.Serve(stdLn)
+	defer std.Close()
+	compatAddr := serve(t, &http.Server{Handler: hello, ReadHeaderTimeout: headerTimeout, IdleTimeout: 30 * time.Second})
+	for _, addr := range []string{stdLn.Addr().String(), compatAddr} {
+		c, err := stdnet.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(20 * time.Second))
+		br := bufio.NewReader(c)
+		if got := get(t, c, br, "/one"); got != "hello /one" {
+			t.Fatalf("%s: first request: got %q", addr, got)
+		}
+		io.WriteString(c, "GE")
+		time.Sleep(3 * headerTimeout)
+		io.WriteString(c, "T /two HTTP/1.1\r\nHost: x\r\n\r\n")
+		resp, err := stdhttp.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("%s: a request begun before a pause longer than ReadHeaderTimeout: %v", addr, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(b) != "hello /two" {
+			t.Fatalf("%s: got %q", addr, b)
+		}
+	}
+}

@@ -50,9 +50,9 @@ func (l *connList) remove(c *conn) {
 	c.prev, c.next, c.list = nil, nil, nil
 }
 
-// add parks c: idle if no byte of its next request has come, else as
-// reading a head (ReadHeaderTimeout then runs from now, at most one grace
-// wait after the head's first byte).
+// add parks c: idle if its next request has not begun (net/http waits
+// for 4 bytes of it), else as reading a head (ReadHeaderTimeout then runs
+// from now, at most one grace wait after the head began).
 func (p *parkedSet) add(c *conn, partial bool) {
 	p.mu.Lock()
 	if c.list != nil {
@@ -70,7 +70,7 @@ func (p *parkedSet) add(c *conn, partial bool) {
 	p.mu.Unlock()
 }
 
-// reading moves c to the heads list when its first byte arrives.
+// reading moves c to the heads list when a head is under way.
 func (p *parkedSet) reading(c *conn) {
 	p.mu.Lock()
 	if c.list == &p.idle {
