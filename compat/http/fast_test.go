@@ -200,3 +200,29 @@ func TestPartialHeadUnderIdleTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestLongRequestOutlivesIdleTimeout: a connection stays on its parked
+// list while the fast path serves it, so the idle sweep meets it there;
+// a request that runs past IdleTimeout must still be answered, the
+// connection serve the next one, and IdleTimeout close it after that.
+func TestLongRequestOutlivesIdleTimeout(t *testing.T) {
+	const idle = 200 * time.Millisecond
+	addr := serve(t, &http.Server{IdleTimeout: idle, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/long" {
+			time.Sleep(4 * idle)
+		}
+		io.WriteString(w, "hello "+r.URL.Path)
+	})})
+	c := dialConns(t, addr, 1)[0]
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	br := bufio.NewReader(c)
+	for _, path := range []string{"/short", "/long", "/after"} {
+		if got := get(t, c, br, path); got != "hello "+path {
+			t.Fatalf("%s: got %q", path, got)
+		}
+	}
+	// Listed again when it parked: idle now, it is closed by IdleTimeout.
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Fatalf("idle after the long request: read %v, want EOF from IdleTimeout", err)
+	}
+}
