@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -153,9 +152,7 @@ func runBenchLoad(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(res)
+		err = writeJSON(stdout, res)
 	} else {
 		err = res.WriteText(stdout)
 	}

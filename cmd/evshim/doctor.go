@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -98,10 +97,7 @@ func runDoctor(args []string, stdout, stderr io.Writer) int {
 	}
 
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false) // keep ">=" readable for jq and eyes
-		err = enc.Encode(r)
+		err = writeJSON(stdout, r)
 	} else {
 		err = r.WriteText(stdout, *verbose)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -190,9 +189,7 @@ func runSweep(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(rep)
+		err = writeJSON(stdout, rep)
 	} else {
 		err = rep.WriteText(stdout)
 	}
@@ -254,10 +251,6 @@ func writeSweepFiles(rep *sweep.Report, dir string) ([]string, error) {
 	if err := write("sweep-close.svg", func(w io.Writer) error { return rep.WriteSVG(w, false) }); err != nil {
 		return nil, err
 	}
-	err := write("sweep.json", func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
-	})
+	err := write("sweep.json", func(w io.Writer) error { return writeJSON(w, rep) })
 	return files, err
 }
