@@ -189,11 +189,9 @@ func (c *conn) waited() bool {
 // handOver runs on the loop: net/http serves the connection from now on,
 // starting with the bytes the loop has read.
 func (c *conn) handOver() {
-	if !c.state.CompareAndSwap(connParked, connServed) {
+	if !c.unpark(connServed) {
 		return
 	}
-	c.srv.parked.drop(c)
-	c.fd.OnReadable(nil)
 	c.noteRequest()
 	t := &turn{c: c, prefix: c.buf}
 	c.buf = nil
@@ -217,13 +215,23 @@ func (c *conn) serve(t *turn) {
 	}
 }
 
-// closeParked closes a parked connection; safe from any goroutine.
-func (c *conn) closeParked() {
-	if !c.state.CompareAndSwap(connParked, connClosed) {
-		return
+// unpark takes a parked connection off the loop into state to, and
+// reports whether it was parked (a racing dispatch, sweep or Close may
+// have taken it first).
+func (c *conn) unpark(to int32) bool {
+	if !c.state.CompareAndSwap(connParked, to) {
+		return false
 	}
 	c.srv.parked.drop(c)
 	c.fd.OnReadable(nil)
+	return true
+}
+
+// closeParked closes a parked connection; safe from any goroutine.
+func (c *conn) closeParked() {
+	if !c.unpark(connClosed) {
+		return
+	}
 	c.finish()
 }
 

@@ -504,18 +504,24 @@ func (s *Server) SetKeepAlivesEnabled(v bool) {
 // ListenAndServe always returns a non-nil error. After Shutdown or Close,
 // the returned error is ErrServerClosed.
 func (s *Server) ListenAndServe() error {
-	if s.shuttingDown() {
-		return ErrServerClosed
-	}
-	addr := s.Addr
-	if addr == "" {
-		addr = ":http"
-	}
-	ln, err := cnet.Listen("tcp", addr)
+	ln, err := s.listen("http")
 	if err != nil {
 		return err
 	}
 	return s.Serve(ln)
+}
+
+// listen is ListenAndServe's and ListenAndServeTLS's listener: on s.Addr
+// with compat/net, or on port if s.Addr is empty.
+func (s *Server) listen(port string) (net.Listener, error) {
+	if s.shuttingDown() {
+		return nil, ErrServerClosed
+	}
+	addr := s.Addr
+	if addr == "" {
+		addr = ":" + port
+	}
+	return cnet.Listen("tcp", addr)
 }
 
 // ServeTLS accepts incoming connections on the Listener l, performing TLS
@@ -529,14 +535,7 @@ func (s *Server) ServeTLS(l net.Listener, certFile, keyFile string) error {
 // ListenAndServeTLS acts identically to ListenAndServe, except that it
 // expects HTTPS connections; see ServeTLS.
 func (s *Server) ListenAndServeTLS(certFile, keyFile string) error {
-	if s.shuttingDown() {
-		return ErrServerClosed
-	}
-	addr := s.Addr
-	if addr == "" {
-		addr = ":https"
-	}
-	ln, err := cnet.Listen("tcp", addr)
+	ln, err := s.listen("https")
 	if err != nil {
 		return err
 	}
