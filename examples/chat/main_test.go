@@ -5,23 +5,15 @@ import (
 	"context"
 	"io"
 	stdnet "net"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/evshim/evshim/examples/internal/exampletest"
 	"github.com/evshim/evshim/internal/loop"
-	"github.com/evshim/evshim/internal/testenv"
 )
 
-func TestMain(m *testing.M) {
-	if exampletest.IsChild() {
-		main()
-		os.Exit(0)
-	}
-	testenv.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
 
 func start(t *testing.T) *exampletest.Program {
 	return exampletest.Start(t, func(ctx context.Context, stdout io.Writer) error {

@@ -6,23 +6,15 @@ import (
 	"errors"
 	"io"
 	stdnet "net"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/evshim/evshim/examples/internal/exampletest"
 	"github.com/evshim/evshim/internal/loop"
-	"github.com/evshim/evshim/internal/testenv"
 )
 
-func TestMain(m *testing.M) {
-	if exampletest.IsChild() {
-		main()
-		os.Exit(0)
-	}
-	testenv.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
 
 // upperServer listens on loopback and answers every line with the line in
 // upper case, so that an echo is distinguishable from a reply. It closes a

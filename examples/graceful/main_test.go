@@ -12,16 +12,9 @@ import (
 	"testing"
 
 	"github.com/evshim/evshim/examples/internal/exampletest"
-	"github.com/evshim/evshim/internal/testenv"
 )
 
-func TestMain(m *testing.M) {
-	if exampletest.IsChild() {
-		main()
-		os.Exit(0)
-	}
-	testenv.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
 
 // TestDrainOnSIGTERM runs the program as a process, sends it SIGTERM while
 // a request is in flight, and expects: the listener closed at once, the

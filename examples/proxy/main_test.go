@@ -6,22 +6,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/evshim/evshim/examples/internal/exampletest"
 	"github.com/evshim/evshim/internal/loop"
-	"github.com/evshim/evshim/internal/testenv"
 )
 
-func TestMain(m *testing.M) {
-	if exampletest.IsChild() {
-		main()
-		os.Exit(0)
-	}
-	testenv.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
 
 // backend is a plain net/http server that reports what reached it.
 func backend(t *testing.T) *httptest.Server {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -13,16 +12,9 @@ import (
 
 	"github.com/evshim/evshim/examples/internal/exampletest"
 	"github.com/evshim/evshim/internal/loop"
-	"github.com/evshim/evshim/internal/testenv"
 )
 
-func TestMain(m *testing.M) {
-	if exampletest.IsChild() {
-		main()
-		os.Exit(0)
-	}
-	testenv.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
 
 // backend serves /ok/NAME with the body NAME, 404 elsewhere, and /pair,
 // which answers only once two /pair requests are in flight at the same

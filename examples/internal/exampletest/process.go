@@ -7,26 +7,29 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/evshim/evshim/internal/testenv"
 )
 
 // childEnv, set to "1" in the environment of a test binary, makes its
-// TestMain run the example's main instead of the tests (see IsChild).
+// TestMain run the example's main instead of the tests (see Main).
 const childEnv = "EVSHIM_EXAMPLE_RUN_MAIN"
 
-// IsChild reports whether this test binary was started by StartMain to
-// act as the example program. TestMain then calls main and exits:
+// Main is an example's TestMain: in a test binary that StartMain started
+// to act as the example program (childEnv set) it runs main and exits;
+// otherwise it runs the tests, with goleak and the loop stopped at the end.
 //
-//	func TestMain(m *testing.M) {
-//		if exampletest.IsChild() {
-//			main()
-//			os.Exit(0)
-//		}
-//		goleak.VerifyTestMain(stopLoop{m})
-//	}
-func IsChild() bool { return os.Getenv(childEnv) == "1" }
+//	func TestMain(m *testing.M) { exampletest.Main(m, main) }
+func Main(m *testing.M, main func()) {
+	if os.Getenv(childEnv) == "1" {
+		main()
+		os.Exit(0)
+	}
+	testenv.VerifyTestMain(m)
+}
 
 // Process is an example's main function running in a child process: the
-// test binary, run again with IsChild reporting true. This is how a test
+// test binary, run again as the example (see Main). This is how a test
 // sees what only a real process shows, such as its exit status after a
 // signal.
 type Process struct {
