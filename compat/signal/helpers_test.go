@@ -7,6 +7,7 @@ import (
 	"os"
 	ossignal "os/signal"
 	"strconv"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -117,3 +118,33 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 
 // timeAfterWait returns a channel that fires after waitTime.
 func timeAfterWait() <-chan time.Time { return time.After(waitTime) }
+
+// stopWithRelayHeld registers c for sig and has the relay hold the first
+// signal it receives; send sends the signals, with held closed once the
+// relay holds one. Stop(c) then starts, the relay goes on only once Stop
+// waits for it, and stopWithRelayHeld returns how many sig c received.
+func stopWithRelayHeld(c chan os.Signal, sig syscall.Signal, send func(held <-chan struct{})) int {
+	held := make(chan struct{})
+	release := make(chan struct{})
+	var once sync.Once
+	defer signal.SetRelayedHook(func(os.Signal) {
+		once.Do(func() {
+			close(held)
+			<-release
+		})
+	})()
+	stopping := make(chan struct{})
+	defer signal.SetStopWaitHook(func() { close(stopping) })()
+
+	signal.Notify(c, sig)
+	send(held)
+	stopped := make(chan struct{})
+	go func() {
+		signal.Stop(c)
+		close(stopped)
+	}()
+	<-stopping
+	close(release)
+	<-stopped
+	return count(c, sig)
+}

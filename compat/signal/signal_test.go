@@ -219,31 +219,12 @@ func TestStopNoLateDelivery(t *testing.T) {
 // taken the channel out of the table, then lets it go: as with os/signal,
 // a signal caught before Stop reaches the channel instead of vanishing.
 func TestStopDeliversCaughtSignal(t *testing.T) {
-	held := make(chan struct{})
-	release := make(chan struct{})
-	var once sync.Once
-	defer signal.SetRelayedHook(func(os.Signal) {
-		once.Do(func() {
-			close(held)
-			<-release
-		})
-	})()
-	stopping := make(chan struct{})
-	defer signal.SetStopWaitHook(func() { close(stopping) })()
-
 	c := make(chan os.Signal, 1)
-	signal.Notify(c, syscall.SIGUSR1)
-	kill(t, syscall.SIGUSR1)
-	<-held
-	stopped := make(chan struct{})
-	go func() {
-		signal.Stop(c)
-		close(stopped)
-	}()
-	<-stopping
-	close(release)
-	<-stopped
-	if n := count(c, syscall.SIGUSR1); n != 1 {
+	n := stopWithRelayHeld(c, syscall.SIGUSR1, func(held <-chan struct{}) {
+		kill(t, syscall.SIGUSR1)
+		<-held
+	})
+	if n != 1 {
 		t.Errorf("stopped channel received %d signals caught before Stop, want 1", n)
 	}
 }
