@@ -172,15 +172,24 @@ func socketpair(t *testing.T) (int, int) {
 	return fds[0], fds[1]
 }
 
-func TestFDReadWakesOnData(t *testing.T) {
-	lp := withLoop(t, Config{Reactors: 1})
+// registeredPair returns one end of a socketpair registered on the loop
+// and the other end's descriptor; the test's end closes both.
+func registeredPair(t *testing.T) (*FD, int) {
+	t.Helper()
 	a, b := socketpair(t)
-	defer unix.Close(b)
+	t.Cleanup(func() { unix.Close(b) })
 	fd, err := Register(a, true, Adopted)
 	if err != nil {
+		unix.Close(a)
 		t.Fatal(err)
 	}
-	defer fd.Close()
+	t.Cleanup(func() { fd.Close() })
+	return fd, b
+}
+
+func TestFDReadWakesOnData(t *testing.T) {
+	lp := withLoop(t, Config{Reactors: 1})
+	fd, b := registeredPair(t)
 	go func() {
 		time.Sleep(10 * time.Millisecond)
 		unix.Write(b, []byte("hi"))
@@ -204,12 +213,8 @@ func TestFDReadWakesOnData(t *testing.T) {
 
 func TestFDDeadlineAndClose(t *testing.T) {
 	withLoop(t, Config{Reactors: 1})
-	a, b := socketpair(t)
-	defer unix.Close(b)
-	fd, err := Register(a, true, Adopted)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fd, _ := registeredPair(t)
+	a := fd.Sysfd
 	fd.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
 	if _, err := fd.Read(make([]byte, 1)); err != os.ErrDeadlineExceeded {
 		t.Fatalf("Read past deadline = %v", err)
@@ -235,13 +240,7 @@ func TestFDDeadlineAndClose(t *testing.T) {
 
 func TestShutdownWakesWaiters(t *testing.T) {
 	withLoop(t, Config{Reactors: 1})
-	a, b := socketpair(t)
-	defer unix.Close(b)
-	fd, err := Register(a, true, Adopted)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fd.Close()
+	fd, _ := registeredPair(t)
 	errc := make(chan error, 1)
 	go func() { _, err := fd.Read(make([]byte, 1)); errc <- err }()
 	time.Sleep(10 * time.Millisecond)
