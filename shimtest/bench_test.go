@@ -61,7 +61,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 			msg, got := make([]byte, 64), make([]byte, 64)
 			lat := make([]time.Duration, 0, 1<<16)
 			b.ReportAllocs()
-			for b.Loop() {
+			for i := 0; i < b.N; i++ {
 				t0 := time.Now()
 				if _, err := c.Write(msg); err != nil {
 					b.Fatal(err)
@@ -210,7 +210,7 @@ func BenchmarkAcceptClose(b *testing.B) {
 			}()
 			one := make([]byte, 1)
 			b.ReportAllocs()
-			for b.Loop() {
+			for i := 0; i < b.N; i++ {
 				c, err := impl.Dial("tcp", ln.Addr().String())
 				if err != nil {
 					b.Fatal(err)

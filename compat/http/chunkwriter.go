@@ -333,7 +333,7 @@ func isProtocolSwitch(code int, h http.Header) bool {
 // foreachHeaderElement calls fn for each non-empty element of the
 // comma-separated list v.
 func foreachHeaderElement(v string, fn func(string)) {
-	for f := range strings.SplitSeq(v, ",") {
+	for _, f := range strings.Split(v, ",") {
 		if f = textproto.TrimString(f); f != "" {
 			fn(f)
 		}

@@ -107,16 +107,20 @@ func BenchmarkQueue(b *testing.B) {
 					if p == 0 {
 						share += b.N % procs
 					}
-					wg.Go(func() {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
 						for i := range share {
 							q.put(i)
 						}
-					})
-					wg.Go(func() {
+					}()
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
 						for range share {
 							q.get()
 						}
-					})
+					}()
 				}
 				wg.Wait()
 			})
@@ -134,7 +138,7 @@ func BenchmarkQueueSerial(b *testing.B) {
 			}
 			q := impl.newQ()
 			b.ReportAllocs()
-			for b.Loop() {
+			for i := 0; i < b.N; i++ {
 				q.put(1)
 				q.get()
 			}

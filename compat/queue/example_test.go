@@ -22,7 +22,9 @@ func Example_workerPool() {
 		wg      sync.WaitGroup
 	)
 	for range 3 {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for {
 				n, err := jobs.Get(context.Background())
 				if err == queue.ErrShutDown {
@@ -33,7 +35,7 @@ func Example_workerPool() {
 				mu.Unlock()
 				jobs.TaskDone()
 			}
-		})
+		}()
 	}
 	for n := 1; n <= 10; n++ {
 		jobs.Put(context.Background(), n)

@@ -302,8 +302,16 @@ func TestCancelRace(t *testing.T) {
 		ch := async(func() (int, error) { return q.Get(ctx) })
 		eventually(t, "Get to park", func() bool { g, _, _, _ := q.Waiting(); return g == 1 })
 		var wg sync.WaitGroup
-		wg.Go(cancel)
-		wg.Go(func() { q.TryPut(i) })
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cancel()
+		}()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			q.TryPut(i)
+		}()
 		wg.Wait()
 		r := recv(t, ch)
 		switch {
@@ -580,7 +588,9 @@ func TestStress(t *testing.T) {
 			var got []int
 			var cwg, pwg sync.WaitGroup
 			for range consumers {
-				cwg.Go(func() {
+				cwg.Add(1)
+				go func() {
+					defer cwg.Done()
 					for {
 						v, err := q.Get(bg)
 						if err == queue.ErrShutDown {
@@ -595,16 +605,18 @@ func TestStress(t *testing.T) {
 						mu.Unlock()
 						q.TaskDone()
 					}
-				})
+				}()
 			}
 			for p := range producers {
-				pwg.Go(func() {
+				pwg.Add(1)
+				go func() {
+					defer pwg.Done()
 					for i := range per {
 						if err := q.Put(bg, p*per+i); err != nil {
 							t.Errorf("Put: %v", err)
 						}
 					}
-				})
+				}()
 			}
 			pwg.Wait()
 			if err := q.Join(bg); err != nil {

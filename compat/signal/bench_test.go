@@ -17,7 +17,7 @@ func BenchmarkDeliver(b *testing.B) {
 			im.Notify(c, syscall.SIGUSR1)
 			defer im.Stop(c)
 			b.ReportAllocs()
-			for b.Loop() {
+			for i := 0; i < b.N; i++ {
 				kill(b, syscall.SIGUSR1)
 				recv(b, c, syscall.SIGUSR1)
 			}

@@ -3,12 +3,11 @@ package signal_test
 import (
 	"context"
 	"errors"
-	"maps"
 	"os"
 	"os/exec"
 	ossignal "os/signal"
 	"runtime"
-	"slices"
+	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -146,7 +145,12 @@ func TestDefaultDisposition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range slices.Sorted(maps.Keys(childScenarios)) {
+	names := make([]string, 0, len(childScenarios))
+	for name := range childScenarios {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
 		t.Run("scenario="+name, func(t *testing.T) {
 			t.Parallel()
 			want := runChildProcess(t, exe, "std/"+name)

@@ -74,7 +74,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			ln.Close()
 			return err
 		}
-		wg.Go(func() { r.serve(ctx, c) })
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.serve(ctx, c)
+		}()
 	}
 }
 

@@ -69,7 +69,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			ln.Close()
 			return err
 		}
-		wg.Go(func() { serve(ctx, c) })
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			serve(ctx, c)
+		}()
 	}
 }
 

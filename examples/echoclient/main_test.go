@@ -30,21 +30,25 @@ func upperServer(t *testing.T) string {
 		ln.Close()
 		wg.Wait()
 	})
-	wg.Go(func() {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			wg.Go(func() {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
 				defer c.Close()
 				s := bufio.NewScanner(c)
 				for s.Scan() {
 					io.WriteString(c, strings.ToUpper(s.Text())+"\n")
 				}
-			})
+			}()
 		}
-	})
+	}()
 	return ln.Addr().String()
 }
 

@@ -199,7 +199,7 @@ func echoFrames(r *bufio.Reader, w *bufio.Writer) {
 // token, compared case-insensitively (RFC 6455 section 4.2.1).
 func headerHasToken(h http.Header, name, token string) bool {
 	for _, v := range h.Values(name) {
-		for t := range strings.SplitSeq(v, ",") {
+		for _, t := range strings.Split(v, ",") {
 			if strings.EqualFold(strings.TrimSpace(t), token) {
 				return true
 			}

@@ -73,7 +73,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	var wg sync.WaitGroup
 	for range *workers {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for {
 				j, err := jobs.Get(ctx)
 				if err != nil {
@@ -87,7 +89,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 				results[j.i] = fetch(ctx, j.url)
 				jobs.TaskDone()
 			}
-		})
+		}()
 	}
 
 	for i, u := range urls {

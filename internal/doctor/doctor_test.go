@@ -209,9 +209,7 @@ func TestPortArithmetic(t *testing.T) {
 
 func TestApply(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("testdata/fail")); err != nil {
-		t.Fatal(err)
-	}
+	copyTree(t, dir, "testdata/fail")
 	cfg := withProc(heavy, dir)
 	r, err := doctor.Run(cfg)
 	if err != nil {
@@ -302,9 +300,7 @@ func TestApply(t *testing.T) {
 
 func TestApplyPassingChangesNothing(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("testdata/pass")); err != nil {
-		t.Fatal(err)
-	}
+	copyTree(t, dir, "testdata/pass")
 	cfg := withProc(tuned, dir)
 	r, err := doctor.Run(cfg)
 	if err != nil {
@@ -437,5 +433,31 @@ func TestReadFacts(t *testing.T) {
 	}
 	if runtime.GOOS != "windows" && (f.NofileSoft <= 0 || f.NofileSoft > f.NofileHard) {
 		t.Errorf("ReadFacts() nofile = %d/%d, want 0 < soft <= hard", f.NofileSoft, f.NofileHard)
+	}
+}
+
+// copyTree copies the regular files and directories under src into dst.
+func copyTree(t *testing.T, dst, src string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

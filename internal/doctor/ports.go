@@ -170,7 +170,7 @@ func checkPortRange(m *machine, t target, reusing bool, delay time.Duration) Che
 // 9000-9010") that fall in [lo, hi]. Malformed items count as none.
 func reservedIn(list string, lo, hi int64) int64 {
 	var n int64
-	for item := range strings.SplitSeq(list, ",") {
+	for _, item := range strings.Split(list, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
 			continue

@@ -126,12 +126,18 @@ func (g *Generator) Run(ctx context.Context) (*Result, error) {
 
 	var wg sync.WaitGroup
 	for _, w := range ws {
-		wg.Go(func() { w.run(runCtx, cancel) })
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.run(runCtx, cancel)
+		}()
 	}
 	// A stopped run must not wait for requests in flight: interrupt them.
 	done := make(chan struct{})
 	var watcher sync.WaitGroup
-	watcher.Go(func() {
+	watcher.Add(1)
+	go func() {
+		defer watcher.Done()
 		select {
 		case <-runCtx.Done():
 			for _, w := range ws {
@@ -139,7 +145,7 @@ func (g *Generator) Run(ctx context.Context) (*Result, error) {
 			}
 		case <-done:
 		}
-	})
+	}()
 	wg.Wait()
 	elapsed := time.Since(start)
 	close(done)

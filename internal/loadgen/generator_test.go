@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
-	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -46,7 +45,9 @@ func run(t *testing.T, cfg Config) (*Result, error) {
 	if err != nil {
 		t.Fatalf("New(%+v): %v", cfg, err)
 	}
-	return g.Run(t.Context())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	return g.Run(ctx)
 }
 
 // hijack takes the connection from net/http so that the test can break it.
@@ -298,10 +299,14 @@ func TestCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(t.Context())
+	ctx, cancel := context.WithCancel(context.Background())
 	var res *Result
 	var wg sync.WaitGroup
-	wg.Go(func() { res, err = g.Run(ctx) })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		res, err = g.Run(ctx)
+	}()
 	// Cancel once both requests are in flight, as a Ctrl-C would.
 	giveUp := time.Now().Add(watchdog)
 	for !inFlight(g, 2) {
@@ -368,7 +373,7 @@ func TestSourceAddresses(t *testing.T) {
 	if diff := cmp.Diff(want, res.Sources); diff != "" {
 		t.Errorf("Sources mismatch (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(want, slices.Sorted(maps.Keys(seen))); diff != "" {
+	if diff := cmp.Diff(want, sortedKeys(seen)); diff != "" {
 		t.Errorf("server saw connections from (-want +got):\n%s", diff)
 	}
 }
@@ -411,16 +416,16 @@ func TestResultJSON(t *testing.T) {
 	}
 	wantTop := []string{"bytes_read", "concurrency", "elapsed_ns", "errors", "errors_total", "keep_alive", "latency",
 		"method", "requests", "requests_per_second", "responses", "source_addresses", "status", "url"}
-	if diff := cmp.Diff(wantTop, slices.Sorted(maps.Keys(got))); diff != "" {
+	if diff := cmp.Diff(wantTop, sortedKeys(got)); diff != "" {
 		t.Errorf("top-level keys mismatch (-want +got):\n%s", diff)
 	}
 	wantErrs := []string{"bad_status", "closed", "no_free_file", "no_free_port", "other", "protocol", "refused", "reset", "short_body", "timeout"}
-	if diff := cmp.Diff(wantErrs, slices.Sorted(maps.Keys(got["errors"].(map[string]any)))); diff != "" {
+	if diff := cmp.Diff(wantErrs, sortedKeys(got["errors"].(map[string]any))); diff != "" {
 		t.Errorf("error kinds mismatch (-want +got):\n%s", diff)
 	}
 	lat := got["latency"].(map[string]any)
 	wantLat := []string{"max_ns", "mean_ns", "min_ns", "p50_ns", "p90_ns", "p99_9_ns", "p99_ns"}
-	if diff := cmp.Diff(wantLat, slices.Sorted(maps.Keys(lat))); diff != "" {
+	if diff := cmp.Diff(wantLat, sortedKeys(lat)); diff != "" {
 		t.Errorf("latency keys mismatch (-want +got):\n%s", diff)
 	}
 	if got["responses"] != 10.0 || got["status"].(map[string]any)["2xx"] != 10.0 {
@@ -448,4 +453,14 @@ func TestDurationEndsWithoutErrors(t *testing.T) {
 			t.Fatalf("ErrorsTotal %d %v, Stopped %q; want 0 and \"duration\"", res.ErrorsTotal, res.Errors, res.Stopped)
 		}
 	}
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -121,7 +121,7 @@ func TestHistogramEmpty(t *testing.T) {
 func BenchmarkHistogramRecord(b *testing.B) {
 	h := NewHistogram()
 	var v int64 = 12345
-	for b.Loop() {
+	for i := 0; i < b.N; i++ {
 		h.Record(v)
 		v = (v*1103515245 + 12345) & 0xffffff
 	}

@@ -98,7 +98,7 @@ func BenchmarkReadResponse(b *testing.B) {
 			src := strings.NewReader("")
 			br := bufio.NewReaderSize(src, 4096)
 			b.SetBytes(int64(len(c.resp)))
-			for b.Loop() {
+			for i := 0; i < b.N; i++ {
 				src.Reset(c.resp)
 				br.Reset(src)
 				if _, err := readResponse(br, false); err != nil {

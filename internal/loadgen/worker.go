@@ -112,17 +112,15 @@ func (w *worker) do(ctx context.Context, deadline time.Time) (int, error) {
 	return resp.status, nil
 }
 
-// dial opens a connection to the target. With a source address it uses
-// Dialer.DialTCP, which skips parsing and resolving an address string.
+// dial opens a connection to the target, from the worker's source address
+// when it has one.
 func (w *worker) dial(ctx context.Context) (net.Conn, error) {
 	if !w.laddr.IsValid() {
 		return w.dialer.DialContext(ctx, "tcp", w.raddr.String())
 	}
-	c, err := w.dialer.DialTCP(ctx, "tcp", w.laddr, w.raddr)
-	if err != nil {
-		return nil, err // not c: a nil *TCPConn would be a non-nil net.Conn
-	}
-	return c, nil
+	d := *w.dialer
+	d.LocalAddr = net.TCPAddrFromAddrPort(w.laddr)
+	return d.DialContext(ctx, "tcp", w.raddr.String())
 }
 
 // setConn publishes a new connection, or closes it when the run stopped.

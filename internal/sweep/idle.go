@@ -63,7 +63,9 @@ func measureIdle(ctx context.Context, p *proc, n int, settle time.Duration) (Idl
 	)
 	next := make(chan int)
 	for range idleDialers {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for i := range next {
 				c, err := idleConn(ctx, p.addr)
 				if err != nil {
@@ -72,7 +74,7 @@ func measureIdle(ctx context.Context, p *proc, n int, settle time.Duration) (Idl
 				}
 				conns[i] = c
 			}
-		})
+		}()
 	}
 	for i := range n {
 		next <- i

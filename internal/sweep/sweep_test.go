@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -334,7 +335,7 @@ func TestStartFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = start(t.Context(), Server{Name: "silent", Command: []string{exe, "-test.run=^$"}})
+	_, err = start(context.Background(), Server{Name: "silent", Command: []string{exe, "-test.run=^$"}})
 	if err == nil || !strings.Contains(err.Error(), "exited before") {
 		t.Errorf("start of a silent command: %v, want an \"exited before\" error", err)
 	}
