@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/evshim/evshim/internal/compatcheck"
+	"github.com/evshim/evshim/cmd/evshim/internal/compatcheck"
 )
 
 var checkCommand = &command{
@@ -32,7 +32,7 @@ Check reports, as file:line: message, what in the named packages (default
               c.(*net.TCPConn), which never succeed on a compat value
 
 The standard library and evshim's own packages are not reported. The same
-analysis runs under go vet: see internal/compatcheck/cmd/evshim-check.
+analysis runs under go vet: see cmd/evshim/internal/compatcheck/cmd/evshim-check.
 
 Exit status: 0 when nothing is reported; 1 when something is, except that
 with -strict=false import findings are printed but do not count; 2 on a usage

@@ -9,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/evshim/evshim/internal/rewrite"
+	"github.com/evshim/evshim/cmd/evshim/internal/rewrite"
 )
 
 var rewriteCommand = &command{

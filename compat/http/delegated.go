@@ -1,3 +1,5 @@
+//go:build go1.26
+
 // The declarations below were generated from net/http's exports with go/types
 // and reviewed by hand: each is net/http's own type, value or function.
 

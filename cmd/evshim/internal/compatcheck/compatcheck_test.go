@@ -9,7 +9,7 @@ import (
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
-	"github.com/evshim/evshim/internal/compatcheck"
+	"github.com/evshim/evshim/cmd/evshim/internal/compatcheck"
 	"github.com/evshim/evshim/internal/matrix"
 	"github.com/evshim/evshim/internal/testenv"
 )

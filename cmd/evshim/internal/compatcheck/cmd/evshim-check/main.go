@@ -13,7 +13,7 @@ package main
 import (
 	"golang.org/x/tools/go/analysis/unitchecker"
 
-	"github.com/evshim/evshim/internal/compatcheck"
+	"github.com/evshim/evshim/cmd/evshim/internal/compatcheck"
 )
 
 func main() { unitchecker.Main(compatcheck.Analyzer) }

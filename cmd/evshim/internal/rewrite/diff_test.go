@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/evshim/evshim/internal/rewrite"
+	"github.com/evshim/evshim/cmd/evshim/internal/rewrite"
 )
 
 func TestDiffGolden(t *testing.T) {

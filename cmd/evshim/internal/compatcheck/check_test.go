@@ -15,8 +15,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/go/packages"
 
-	"github.com/evshim/evshim/internal/compatcheck"
-	"github.com/evshim/evshim/internal/rewrite"
+	"github.com/evshim/evshim/cmd/evshim/internal/compatcheck"
+	"github.com/evshim/evshim/cmd/evshim/internal/rewrite"
 	"github.com/evshim/evshim/internal/testenv"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 
-	"github.com/evshim/evshim/internal/rewrite"
+	"github.com/evshim/evshim/cmd/evshim/internal/rewrite"
 )
 
 // fixture is one testdata/*.txtar archive: in.go is the input; compat.go,

@@ -14,7 +14,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/evshim/evshim/internal/matrix"
-	"github.com/evshim/evshim/internal/rewrite"
+	"github.com/evshim/evshim/cmd/evshim/internal/rewrite"
 )
 
 // Config configures an analyzer made by [New].
@@ -49,8 +49,8 @@ func New(cfg Config) *analysis.Analyzer {
 	c := &analyzerState{cfg: cfg}
 	a := &analysis.Analyzer{
 		Name:      "compatcheck",
-		Doc:       "report code that bypasses the evshim event loop\n\nSee https://pkg.go.dev/github.com/evshim/evshim/internal/compatcheck for the three kinds of finding.",
-		URL:       "https://pkg.go.dev/github.com/evshim/evshim/internal/compatcheck",
+		Doc:       "report code that bypasses the evshim event loop\n\nSee https://pkg.go.dev/github.com/evshim/evshim/cmd/evshim/internal/compatcheck for the three kinds of finding.",
+		URL:       "https://pkg.go.dev/github.com/evshim/evshim/cmd/evshim/internal/compatcheck",
 		Run:       c.run,
 		FactTypes: []analysis.Fact{new(summary)},
 	}
