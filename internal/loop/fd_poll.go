@@ -56,20 +56,20 @@ type FD struct {
 	grace *time.Timer // guarded by rmu: ReadWithin's timer, reused
 }
 
-// Register moves the non-blocking descriptor fd onto the default loop. The
-// FD owns fd from then on: Close closes it. stream says whether a zero-byte
+// Register moves the non-blocking descriptor fd onto the default loop,
+// starting it if it is idle. The FD owns fd from then on: Close closes it,
+// and until then it keeps the loop running. stream says whether a zero-byte
 // read means EOF (stream sockets) or an empty datagram.
 func Register(fd int, stream bool, origin Origin) (*FD, error) {
-	lp := Default()
-	if lp == nil {
-		return nil, ErrUnavailable
+	// The FD is a user of the instance until destroy releases it.
+	in, err := defaultLoop.acquire()
+	if err != nil {
+		return nil, err
 	}
-	if lp.closed.Load() {
-		return nil, errLoopClosed
-	}
-	r := lp.pick()
+	r := in.pick()
 	pd := newPollDesc(fd, r)
 	if err := r.register(pd); err != nil {
+		in.release()
 		return nil, err
 	}
 	switch origin {
@@ -167,6 +167,7 @@ func (fd *FD) destroy() {
 	fd.rd.stop()
 	fd.wd.stop()
 	fd.pd.r.unregister(fd.pd)
+	fd.pd.r.in.release()
 	fd.closeErr = unix.Close(fd.Sysfd)
 	fd.destroyMu.Lock()
 	fd.destroyed = true
