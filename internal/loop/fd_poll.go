@@ -261,7 +261,7 @@ func (fd *FD) Read(p []byte) (int, error) {
 		p = p[:maxRW]
 	}
 	for {
-		n, err := ignoringEINTRIO(unix.Read, fd.Sysfd, p)
+		n, err := ignoringEINTRIO(syscall.Read, fd.Sysfd, p)
 		if err != nil {
 			n = 0
 			if err == unix.EAGAIN {
@@ -295,7 +295,7 @@ func (fd *FD) Write(p []byte) (int, error) {
 		if fd.stream && max-nn > maxRW {
 			max = nn + maxRW
 		}
-		n, err := ignoringEINTRIO(unix.Write, fd.Sysfd, p[nn:max])
+		n, err := ignoringEINTRIO(syscall.Write, fd.Sysfd, p[nn:max])
 		if n > 0 {
 			nn += n
 			fd.pd.r.counters.bytesOut.Add(uint64(n))
@@ -364,7 +364,7 @@ func (fd *FD) TryRead(p []byte) (int, error) {
 		return 0, ErrWouldPark
 	}
 	defer fd.rmu.Unlock()
-	n, err := ignoringEINTRIO(unix.Read, fd.Sysfd, p)
+	n, err := ignoringEINTRIO(syscall.Read, fd.Sysfd, p)
 	switch {
 	case err == unix.EAGAIN:
 		return 0, ErrWouldPark
@@ -420,7 +420,7 @@ func (fd *FD) ReadWithin(p []byte, d time.Duration) (int, error) {
 		}
 	}()
 	for {
-		n, err := ignoringEINTRIO(unix.Read, fd.Sysfd, p)
+		n, err := ignoringEINTRIO(syscall.Read, fd.Sysfd, p)
 		if err == nil {
 			if n == 0 && len(p) > 0 && fd.stream {
 				return 0, io.EOF
@@ -648,6 +648,15 @@ func (fd *FD) WriteMsg(p, oob []byte, sa unix.Sockaddr) (n, oobn int, err error)
 
 // ignoringEINTRIO is like internal/poll's: it retries fn while the kernel
 // answers EINTR.
+//
+// The data path passes syscall.Read and syscall.Write, not x/sys/unix's,
+// for the race detector: the standard library's Write releases and its
+// Read acquires one process-wide object (syscall_unix.go's ioSync), which
+// is the happens-before edge between a sender's memory writes and the
+// receiver that read its bytes. x/sys/unix annotates an object of its own,
+// which the standard library's connections never touch, so with it a
+// compat connection talking to a standard library one (an httptest server
+// and compat/http's client) showed races that were not there.
 func ignoringEINTRIO(fn func(int, []byte) (int, error), fd int, p []byte) (int, error) {
 	for {
 		n, err := fn(fd, p)

@@ -4,7 +4,9 @@
 package testenv
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -49,5 +51,27 @@ func WriteTree(t testing.TB, root string, files map[string]string) {
 		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// RunRaceChild runs the tests matching run in a child process, the test
+// binary again with env set to value, and fails t if the child failed or
+// the race detector reported a data race in it. Tests that show the
+// absence of a race need a process each: the race detector reports a
+// racing pair of code locations only once per process, so a second case
+// through the same code would pass whatever it does.
+func RunRaceChild(t *testing.T, run, env, value string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run="+run, "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), env+"="+value)
+	out, err := cmd.CombinedOutput()
+	if bytes.Contains(out, []byte("WARNING: DATA RACE")) {
+		t.Fatalf("the race detector reported a data race:\n%s", out)
+	}
+	if err != nil {
+		t.Fatalf("child process: %v\n%s", err, out)
+	}
+	if !bytes.Contains(out, []byte("--- PASS: ")) {
+		t.Fatalf("the child ran no test:\n%s", out)
 	}
 }
