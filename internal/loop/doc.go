@@ -122,7 +122,11 @@
 // costs about 60 µs and 35 allocations (a poller, an eventfd, a dup of the
 // epoll descriptor in the runtime's netpoller, the reactor and watchdog
 // goroutines); the hot paths pay one atomic add per registration and per
-// close.
+// close. Measured against the code before idle stops (shimtest's
+// AcceptClose, RoundTrip and HTTPKeepAlive on compat, 6 interleaved runs,
+// benchstat): no significant change, the same allocations. The goroutines
+// are gone 52 ms after the last Close (BenchmarkIdleStop: the 50 ms idle
+// timeout, then the stop).
 //
 // Shutdown stops the loop at once even when it is used: every registered
 // descriptor wakes its waiters with net.ErrClosed. EVSHIM_LOOPS sets the

@@ -255,3 +255,32 @@ func BenchmarkRegister(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkIdleStop measures how long the loop's goroutines outlive their
+// last use with the default idle timeout: one op is the time from the
+// Close of the only registered descriptor until the last loop goroutine
+// has exited (issue 12 asks for under 100 ms).
+func BenchmarkIdleStop(b *testing.B) {
+	Shutdown()
+	Configure(Config{})
+	b.Cleanup(Shutdown)
+	var total time.Duration
+	for i := 0; i < b.N; i++ {
+		fds, err := nonblockingPair()
+		if err != nil {
+			b.Fatal(err)
+		}
+		fd, err := Register(fds[0], true, Adopted)
+		if err != nil {
+			b.Fatal(err)
+		}
+		unix.Close(fds[1])
+		start := time.Now()
+		fd.Close()
+		for len(*defaultLoop.live.Load()) != 0 {
+			time.Sleep(100 * time.Microsecond)
+		}
+		total += time.Since(start)
+	}
+	b.ReportMetric(total.Seconds()*1e3/float64(b.N), "ms-to-stop")
+}
