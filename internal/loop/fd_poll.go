@@ -62,15 +62,24 @@ type FD struct {
 // read means EOF (stream sockets) or an empty datagram.
 func Register(fd int, stream bool, origin Origin) (*FD, error) {
 	// The FD is a user of the instance until destroy releases it.
-	in, err := defaultLoop.acquire()
-	if err != nil {
-		return nil, err
-	}
-	r := in.pick()
-	pd := newPollDesc(fd, r)
-	if err := r.register(pd); err != nil {
+	var r *reactor
+	var pd *pollDesc
+	for {
+		in, err := defaultLoop.acquire()
+		if err != nil {
+			return nil, err
+		}
+		r = in.pick()
+		pd = newPollDesc(fd, r)
+		err = r.register(pd)
+		if err == nil {
+			break
+		}
 		in.release()
-		return nil, err
+		if err != errLoopClosed {
+			return nil, err
+		}
+		// A Shutdown stopped the instance under us: the next one takes it.
 	}
 	switch origin {
 	case Accepted:

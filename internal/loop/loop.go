@@ -97,7 +97,6 @@ type Loop struct {
 // instance is one run of the loop, from a start to its stop.
 type instance struct {
 	lp       *Loop
-	cfg      Config         // immutable
 	reactors []*reactor     // immutable
 	next     atomic.Uint32  // round-robin cursor for Register
 	wg       sync.WaitGroup // reactor, watchdog and reporter goroutines
@@ -237,7 +236,7 @@ func (lp *Loop) acquireSlow() (*instance, error) {
 func (lp *Loop) start() (*instance, error) {
 	routeGnetLog()
 	cfg := lp.cfg
-	in := &instance{lp: lp, cfg: cfg, idle: cfg.idleTimeout()}
+	in := &instance{lp: lp, idle: cfg.idleTimeout()}
 	in.users.Store(1)
 	n := cfg.reactors()
 	for len(lp.slots) < n {
@@ -400,13 +399,18 @@ func (in *instance) pick() *reactor {
 // order relative to each other and to the reactor's I/O events; a func
 // accepted before the loop stops runs before it stops. fn must not block.
 func (lp *Loop) Post(fn func()) error {
-	in, err := lp.acquire()
-	if err != nil {
-		return err
+	for {
+		in, err := lp.acquire()
+		if err != nil {
+			return err
+		}
+		err = in.pick().post(fn)
+		in.release()
+		if err != errLoopClosed {
+			return err
+		}
+		// A Shutdown stopped the instance under us: post to the next one.
 	}
-	err = in.pick().post(fn)
-	in.release()
-	return err
 }
 
 // Reactors reports the number of reactors of the running loop, or, when it

@@ -138,7 +138,17 @@ func (r *reactor) runFunc(fn func()) {
 
 // register adds pd to the poller, edge-triggered for reading and writing:
 // one epoll_ctl for the descriptor's whole life, as Go's own netpoller does.
+//
+// It fails with errLoopClosed on a reactor that shutdown has stopped: the
+// read lock on stopMu keeps shutdown from stopping the reactor (and the
+// loop from closing its poller) while a registration is under way, so a
+// descriptor is either evicted by shutdown or refused, never lost.
 func (r *reactor) register(pd *pollDesc) error {
+	r.stopMu.RLock()
+	defer r.stopMu.RUnlock()
+	if r.stopped {
+		return errLoopClosed
+	}
 	r.mu.Lock()
 	r.fds[pd.fd] = pd
 	r.mu.Unlock()
@@ -166,16 +176,9 @@ func (r *reactor) unregister(pd *pollDesc) {
 
 // shutdown evicts every registered descriptor (their waiters wake with
 // net.ErrClosed) and stops the reactor goroutine.
+// Registrations and posts are refused first, so that every descriptor
+// registered by then is in fds for the eviction.
 func (r *reactor) shutdown() {
-	r.mu.RLock()
-	pds := make([]*pollDesc, 0, len(r.fds))
-	for _, pd := range r.fds {
-		pds = append(pds, pd)
-	}
-	r.mu.RUnlock()
-	for _, pd := range pds {
-		pd.evict()
-	}
 	r.stopMu.Lock()
 	r.stopped = true
 	var err error
@@ -185,6 +188,15 @@ func (r *reactor) shutdown() {
 		err = r.poller.Trigger(queue.HighPriority, func(any) error { return gerrors.ErrEngineShutdown }, nil)
 	}
 	r.stopMu.Unlock()
+	r.mu.RLock()
+	pds := make([]*pollDesc, 0, len(r.fds))
+	for _, pd := range r.fds {
+		pds = append(pds, pd)
+	}
+	r.mu.RUnlock()
+	for _, pd := range pds {
+		pd.evict()
+	}
 	if err != nil {
 		return
 	}
