@@ -110,18 +110,20 @@
 // again, whatever the order of imports, init functions and calls; starts
 // racing each other or a stop are serialized (the stop marks the instance
 // it ends as refusing new users before it begins, and a refused user
-// starts the next instance). The counters in Stats carry over from one
+// starts the next instance; a registration or Post that a Shutdown
+// overtakes moves to the next instance too). The counters in Stats carry over from one
 // instance to the next. The idle timeout keeps a client that dials one
 // connection after another from paying for a restart each time.
 //
 // A restart costs once, per idle period. BenchmarkRegister measures a
 // socketpair registered and closed on a warm loop against the same with a
-// stop and a start of the loop in each round (2-core VM, go1.26.8, one
-// reactor per two cores, 6 runs): warm 32–58 µs, 272 B, 2 allocations;
-// idle 90–121 µs, 3.8 KB, 37 allocations. One stop-and-start cycle thus
-// costs about 60 µs and 35 allocations (a poller, an eventfd, a dup of the
-// epoll descriptor in the runtime's netpoller, the reactor and watchdog
-// goroutines); the hot paths pay one atomic add per registration and per
+// stop and a start of the loop in each round (2-core VM shared with other
+// jobs, go1.26.8, one reactor per two cores, benchstat over 6 runs, two
+// sessions): warm 32–96 µs, 272 B, 2 allocations; idle 2.0–2.8× that,
+// 3.7 KB, 37 allocations. One stop-and-start cycle thus costs 60–100 µs
+// and 35 allocations (a poller, an eventfd, a dup of the epoll descriptor
+// in the runtime's netpoller, the reactor and watchdog goroutines). The
+// hot paths pay a few atomic operations per registration and per
 // close. Measured against the code before idle stops (shimtest's
 // AcceptClose, RoundTrip and HTTPKeepAlive on compat, 6 interleaved runs,
 // benchstat): no significant change, the same allocations. The goroutines
