@@ -21,6 +21,14 @@
 // netpoller, with the loop in place of the runtime's poller. Deadline
 // expiries are delivered as loop callbacks.
 //
+// The loop runs only while it is used: it starts with the first connection
+// or listener and stops 50 ms after the last one is closed, so a program
+// (or a test under goleak) that has closed everything runs no goroutine of
+// the loop's, and the next Dial or Listen starts it again. Reads and writes
+// are syscall.Read and syscall.Write, so the race detector sees the same
+// happens-before edges through a connection as with the standard library,
+// whichever package made each end.
+//
 // # What the standard library serves
 //
 // Name resolution, the TCP handshake of Dial (the connected socket then

@@ -82,11 +82,16 @@ var benchImpls = []struct {
 	{name: "cond", newQ: func() benchQueue { return newCondQueue(benchCap) }},
 }
 
+// startLoop starts the loop and keeps it running for the benchmark: an
+// unused loop would otherwise stop after its idle timeout, and InLoop
+// would cost what it costs without one.
 func startLoop(b *testing.B) {
+	loop.Shutdown()
+	loop.Configure(loop.Config{IdleTimeout: -1})
+	b.Cleanup(func() { loop.Shutdown(); loop.Configure(loop.Config{}) })
 	if loop.Default() == nil {
 		b.Skip("no event loop on this platform")
 	}
-	b.Cleanup(loop.Shutdown)
 }
 
 // BenchmarkQueue moves b.N items from procs producers to procs consumers

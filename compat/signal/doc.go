@@ -30,8 +30,10 @@
 //     later ones are dropped, as os/signal drops a signal for a full channel.
 //   - Where there is no loop (windows, plan9, js and wasip1), every function
 //     is os/signal's own. On unix platforms without a loop (aix, illumos,
-//     solaris), or when the loop cannot start or has been shut down, the
-//     relay sends to the channels from its own goroutine, as os/signal does.
+//     solaris), or when the loop cannot start or a loop.Shutdown races the
+//     delivery, the relay sends to the channels from its own goroutine, as
+//     os/signal does. An idle loop starts again for a delivery, and stops
+//     once Stop has removed every channel.
 //   - NotifyContext cancels its context on the loop and starts no goroutine;
 //     os/signal's starts one per context until the context ends.
 //   - Calling os/signal's Reset or Ignore directly also takes the signals

@@ -56,21 +56,30 @@ type FD struct {
 	grace *time.Timer // guarded by rmu: ReadWithin's timer, reused
 }
 
-// Register moves the non-blocking descriptor fd onto the default loop. The
-// FD owns fd from then on: Close closes it. stream says whether a zero-byte
+// Register moves the non-blocking descriptor fd onto the default loop,
+// starting it if it is idle. The FD owns fd from then on: Close closes it,
+// and until then it keeps the loop running. stream says whether a zero-byte
 // read means EOF (stream sockets) or an empty datagram.
 func Register(fd int, stream bool, origin Origin) (*FD, error) {
-	lp := Default()
-	if lp == nil {
-		return nil, ErrUnavailable
-	}
-	if lp.closed.Load() {
-		return nil, errLoopClosed
-	}
-	r := lp.pick()
-	pd := newPollDesc(fd, r)
-	if err := r.register(pd); err != nil {
-		return nil, err
+	// The FD is a user of the instance until destroy releases it.
+	var r *reactor
+	var pd *pollDesc
+	for {
+		in, err := defaultLoop.acquire()
+		if err != nil {
+			return nil, err
+		}
+		r = in.pick()
+		pd = newPollDesc(fd, r)
+		err = r.register(pd)
+		if err == nil {
+			break
+		}
+		in.release()
+		if err != errLoopClosed {
+			return nil, err
+		}
+		// A Shutdown stopped the instance under us: the next one takes it.
 	}
 	switch origin {
 	case Accepted:
@@ -167,6 +176,7 @@ func (fd *FD) destroy() {
 	fd.rd.stop()
 	fd.wd.stop()
 	fd.pd.r.unregister(fd.pd)
+	fd.pd.r.in.release()
 	fd.closeErr = unix.Close(fd.Sysfd)
 	fd.destroyMu.Lock()
 	fd.destroyed = true
@@ -260,7 +270,7 @@ func (fd *FD) Read(p []byte) (int, error) {
 		p = p[:maxRW]
 	}
 	for {
-		n, err := ignoringEINTRIO(unix.Read, fd.Sysfd, p)
+		n, err := ignoringEINTRIO(syscall.Read, fd.Sysfd, p)
 		if err != nil {
 			n = 0
 			if err == unix.EAGAIN {
@@ -294,7 +304,7 @@ func (fd *FD) Write(p []byte) (int, error) {
 		if fd.stream && max-nn > maxRW {
 			max = nn + maxRW
 		}
-		n, err := ignoringEINTRIO(unix.Write, fd.Sysfd, p[nn:max])
+		n, err := ignoringEINTRIO(syscall.Write, fd.Sysfd, p[nn:max])
 		if n > 0 {
 			nn += n
 			fd.pd.r.counters.bytesOut.Add(uint64(n))
@@ -363,7 +373,7 @@ func (fd *FD) TryRead(p []byte) (int, error) {
 		return 0, ErrWouldPark
 	}
 	defer fd.rmu.Unlock()
-	n, err := ignoringEINTRIO(unix.Read, fd.Sysfd, p)
+	n, err := ignoringEINTRIO(syscall.Read, fd.Sysfd, p)
 	switch {
 	case err == unix.EAGAIN:
 		return 0, ErrWouldPark
@@ -419,7 +429,7 @@ func (fd *FD) ReadWithin(p []byte, d time.Duration) (int, error) {
 		}
 	}()
 	for {
-		n, err := ignoringEINTRIO(unix.Read, fd.Sysfd, p)
+		n, err := ignoringEINTRIO(syscall.Read, fd.Sysfd, p)
 		if err == nil {
 			if n == 0 && len(p) > 0 && fd.stream {
 				return 0, io.EOF
@@ -647,6 +657,15 @@ func (fd *FD) WriteMsg(p, oob []byte, sa unix.Sockaddr) (n, oobn int, err error)
 
 // ignoringEINTRIO is like internal/poll's: it retries fn while the kernel
 // answers EINTR.
+//
+// The data path passes syscall.Read and syscall.Write, not x/sys/unix's,
+// for the race detector: the standard library's Write releases and its
+// Read acquires one process-wide object (syscall_unix.go's ioSync), which
+// is the happens-before edge between a sender's memory writes and the
+// receiver that read its bytes. x/sys/unix annotates an object of its own,
+// which the standard library's connections never touch, so with it a
+// compat connection talking to a standard library one (an httptest server
+// and compat/http's client) showed races that were not there.
 func ignoringEINTRIO(fn func(int, []byte) (int, error), fd int, p []byte) (int, error) {
 	for {
 		n, err := fn(fd, p)

@@ -16,7 +16,8 @@ import (
 // standard library and Stats reports Fallback.
 var ErrUnavailable = errors.New("evshim/loop: no event loop on this platform")
 
-// errLoopClosed is returned by Post and Register on a loop that has stopped.
+// errLoopClosed is returned where a reactor that has stopped is asked to
+// take a task (Shutdown evicted its descriptors).
 var errLoopClosed = errors.New("evshim/loop: loop stopped")
 
 // Config sets up a loop. The zero value is the default.
@@ -33,6 +34,10 @@ type Config struct {
 	// OnStall receives every watchdog report. Nil means a report on stderr.
 	// It runs on the watchdog goroutine, never on a loop.
 	OnStall func(Stall)
+	// IdleTimeout is how long the loop keeps running with no descriptor
+	// registered and no timer pending before its goroutines exit. Zero
+	// means 50ms; a negative value keeps it running until Shutdown.
+	IdleTimeout time.Duration
 	// StatsEvery prints a stats line that often (EVSHIM_STATS); DumpSignal
 	// prints the stats and the reactors' stacks on that signal
 	// (EVSHIM_DEBUG_SIGNAL); Report is where both go (default os.Stderr).
@@ -65,106 +70,200 @@ func (c Config) stallLimit() time.Duration {
 // waiting for its epoll instance (kqueue on the BSDs) and dispatching readiness,
 // posted funcs and timers. Connections are spread over the reactors.
 //
+// The loop runs only while it is used: from the first registration, timer
+// or Post until it has had no descriptor registered and no timer pending
+// for Config.IdleTimeout (50 ms by default). Then its reactors, watchdog
+// and reporter exit and their pollers are closed, so an idle process holds
+// no goroutine and no descriptor of the loop's; the next use starts it
+// again (doc.go gives the cost). One start-to-stop run is an instance; the
+// Loop is the handle that outlives them, and its counters (Stats) carry
+// over from one instance to the next.
+//
 // All methods are safe for concurrent use. Funcs that run on a reactor
 // ("loop callbacks": posted funcs, timer funcs, readiness handlers) must not
 // block: a blocked callback stalls every connection on that reactor, and
 // the watchdog reports it.
 type Loop struct {
-	cfg      Config         // immutable after start
-	reactors []*reactor     // immutable after start
-	next     atomic.Uint32  // round-robin cursor for Register
-	closed   atomic.Bool    // set once by stop
-	wg       sync.WaitGroup // reactor and watchdog goroutines
-	dog      *watchdog      // nil when the watchdog is off
-	rep      *reporter      // nil unless stats or a dump signal were asked for
-	counters counters
+	mu   sync.Mutex
+	cfg  Config                      // guarded by mu: what the next start uses
+	cur  atomic.Pointer[instance]    // the running instance, nil when idle; stored under mu
+	live atomic.Pointer[[]*instance] // instances whose goroutines may still run; stored under mu
+	// slots are the reactors' counters by reactor index, kept across
+	// restarts so that Stats' counters only grow. Guarded by mu; a
+	// reactor holds its slot's pointer.
+	slots []*counters
 }
 
-var (
-	defaultMu   sync.Mutex
-	defaultLoop atomic.Pointer[Loop]
-	defaultCfg  Config // guarded by defaultMu
-)
+// instance is one run of the loop, from a start to its stop.
+type instance struct {
+	lp       *Loop
+	reactors []*reactor     // immutable
+	next     atomic.Uint32  // round-robin cursor for Register
+	wg       sync.WaitGroup // reactor, watchdog and reporter goroutines
+	dog      *watchdog      // nil when the watchdog is off
+	rep      *reporter      // nil unless stats or a dump signal were asked for
+	stopOnce sync.Once
 
-// Default returns the process's loop, starting it on first use. It is safe
-// to call from any goroutine, in any order with anything else: there is no
-// "start the loop before X" rule.
+	// users counts what keeps the instance running: registered
+	// descriptors, pending timers, and callers between acquire and
+	// release. stoppingBit is set once, by the stop, which only an
+	// instance with no user can begin on its own (Shutdown forces it); a
+	// set bit refuses new users, who start the next instance instead.
+	users atomic.Int64
+
+	// The idle stop: idleAt is when users last dropped to zero, and
+	// idleTimer, armed while idleArmed is set, stops the instance once
+	// it has stayed unused for idle (zero: never).
+	idle      time.Duration // immutable
+	idleAt    atomic.Int64
+	idleArmed atomic.Bool
+	idleTimer *time.Timer // immutable; nil when idle is zero
+}
+
+const stoppingBit = 1 << 62
+
+// defaultIdle is how long an unused loop keeps running: long enough that
+// a client dialing one connection after another does not restart it each
+// time, short enough that a leak checker (goleak retries for about 400 ms)
+// finds nothing once a test has closed everything.
+const defaultIdle = 50 * time.Millisecond
+
+func (c Config) idleTimeout() time.Duration {
+	switch {
+	case c.IdleTimeout > 0:
+		return c.IdleTimeout
+	case c.IdleTimeout < 0:
+		return 0
+	}
+	return defaultIdle
+}
+
+// defaultLoop is the process's loop.
+var defaultLoop Loop
+
+// Default returns the process's loop, starting it if it is not running.
+// It is safe to call from any goroutine, in any order with anything else:
+// there is no "start the loop before X" rule. A loop started by Default
+// and then left unused stops again after its idle timeout.
 //
-// On a platform without a loop it returns nil; callers then use the
-// standard library (see Available).
+// On a platform without a loop, or if the loop cannot start (out of
+// descriptors), it returns nil; callers then use the standard library (see
+// Available).
 func Default() *Loop {
-	if lp := defaultLoop.Load(); lp != nil {
-		return lp
-	}
-	defaultMu.Lock()
-	defer defaultMu.Unlock()
-	if lp := defaultLoop.Load(); lp != nil {
-		return lp
-	}
 	if !Available() {
 		return nil
 	}
-	lp, err := start(defaultCfg)
+	lp := &defaultLoop
+	if in := lp.cur.Load(); in != nil && in.users.Load()&stoppingBit == 0 {
+		return lp
+	}
+	in, err := lp.acquire()
 	if err != nil {
-		// Out of fds or memory at start: report it through the stall hook's
-		// channel of last resort and let callers fall back.
-		os.Stderr.WriteString("evshim: cannot start the event loop: " + err.Error() + "\n")
 		return nil
 	}
-	defaultLoop.Store(lp)
+	in.release()
 	return lp
 }
 
-// Running returns the default loop if it has been started, without starting it.
-func Running() *Loop { return defaultLoop.Load() }
+// Running returns the default loop if it runs now, without starting it.
+func Running() *Loop {
+	if in := defaultLoop.cur.Load(); in != nil && in.users.Load()&stoppingBit == 0 {
+		return &defaultLoop
+	}
+	return nil
+}
 
 // Configure sets the configuration that the next start of the default loop
 // uses. It does not touch a running loop; call Shutdown first for that.
 func Configure(cfg Config) {
-	defaultMu.Lock()
-	defaultCfg = cfg
-	defaultMu.Unlock()
+	defaultLoop.mu.Lock()
+	defaultLoop.cfg = cfg
+	defaultLoop.mu.Unlock()
 }
 
-// Shutdown stops the default loop if it runs: every registered descriptor
-// is closed (blocked callers return net.ErrClosed), the reactors and the
-// watchdog exit, and Shutdown waits for them. The next Default starts a new
-// loop. Tests call it before goleak looks for leaked goroutines.
+// Shutdown stops the default loop now, whether or not it is used: every
+// registered descriptor is evicted (blocked callers return net.ErrClosed),
+// pending timers never fire, the reactors and the watchdog exit, and
+// Shutdown waits for them. The next use starts a new instance. An unused
+// loop stops by itself; Shutdown is for tests that need it gone at once
+// and for a process that wants its goroutines back early.
 func Shutdown() {
-	defaultMu.Lock()
-	lp := defaultLoop.Swap(nil)
-	defaultMu.Unlock()
-	if lp != nil {
-		lp.stop()
+	lp := &defaultLoop
+	lp.mu.Lock()
+	lp.cur.Store(nil)
+	var ins []*instance
+	if l := lp.live.Load(); l != nil {
+		ins = *l
+	}
+	for _, in := range ins {
+		in.markStopping()
+	}
+	lp.mu.Unlock()
+	for _, in := range ins {
+		in.stop()
 	}
 }
 
-func start(cfg Config) (*Loop, error) {
+// acquire returns the running instance with one more user, starting one
+// if none runs. The caller must release it.
+func (lp *Loop) acquire() (*instance, error) {
+	if in := lp.cur.Load(); in != nil && in.tryAcquire() {
+		return in, nil
+	}
+	return lp.acquireSlow()
+}
+
+func (lp *Loop) acquireSlow() (*instance, error) {
+	lp.mu.Lock()
+	defer lp.mu.Unlock()
+	if in := lp.cur.Load(); in != nil && in.tryAcquire() {
+		return in, nil
+	}
+	if !Available() {
+		return nil, ErrUnavailable
+	}
+	in, err := lp.start()
+	if err != nil {
+		// Out of fds or memory at start: say so on stderr, the channel
+		// of last resort, and let callers fall back.
+		os.Stderr.WriteString("evshim: cannot start the event loop: " + err.Error() + "\n")
+		return nil, err
+	}
+	return in, nil
+}
+
+// start starts an instance with one user, the caller. lp.mu is held.
+func (lp *Loop) start() (*instance, error) {
 	routeGnetLog()
-	lp := &Loop{cfg: cfg}
+	cfg := lp.cfg
+	in := &instance{lp: lp, idle: cfg.idleTimeout()}
+	in.users.Store(1)
 	n := cfg.reactors()
+	for len(lp.slots) < n {
+		lp.slots = append(lp.slots, new(counters))
+	}
 	for i := 0; i < n; i++ {
-		r, err := newReactor(lp, i)
+		r, err := newReactor(in, i, lp.slots[i])
 		if err != nil {
-			for _, r := range lp.reactors {
+			for _, r := range in.reactors {
 				r.closePoller()
 			}
 			return nil, err
 		}
-		lp.reactors = append(lp.reactors, r)
+		in.reactors = append(in.reactors, r)
 	}
 	ready := make(chan struct{}, n)
-	for _, r := range lp.reactors {
-		lp.wg.Add(1)
+	for _, r := range in.reactors {
+		in.wg.Add(1)
 		go r.run(ready)
 	}
-	for range lp.reactors {
+	for range in.reactors {
 		<-ready
 	}
 	if limit := cfg.stallLimit(); limit > 0 {
-		lp.dog = newWatchdog(lp, limit, cfg.OnStall)
-		lp.wg.Add(1)
-		go lp.dog.run()
+		in.dog = newWatchdog(in, limit, cfg.OnStall)
+		in.wg.Add(1)
+		go in.dog.run()
 	}
 	every, sig, out := cfg.StatsEvery, cfg.DumpSignal, cfg.Report
 	if every == 0 {
@@ -176,75 +275,178 @@ func start(cfg Config) (*Loop, error) {
 	if out == nil {
 		out = os.Stderr
 	}
-	if lp.rep = newReporter(lp, every, sig, out); lp.rep != nil {
-		lp.wg.Add(1)
-		go lp.rep.run()
+	if in.rep = newReporter(in, every, sig, out); in.rep != nil {
+		in.users.Add(1) // for good: see reporter
+		in.wg.Add(1)
+		go in.rep.run()
 	}
-	return lp, nil
+	if in.idle > 0 {
+		// Armed when users first drops to zero.
+		in.idleTimer = time.AfterFunc(time.Hour, in.idleCheck)
+		in.idleTimer.Stop()
+	}
+	live := []*instance{in}
+	if l := lp.live.Load(); l != nil {
+		live = append(live, *l...)
+	}
+	lp.live.Store(&live)
+	lp.cur.Store(in)
+	return in, nil
 }
 
-// stop closes every descriptor, stops the reactors and the watchdog, and
-// waits for their goroutines.
-func (lp *Loop) stop() {
-	if !lp.closed.CompareAndSwap(false, true) {
+// tryAcquire adds a user unless the instance is stopping.
+func (in *instance) tryAcquire() bool {
+	for {
+		v := in.users.Load()
+		if v&stoppingBit != 0 {
+			return false
+		}
+		if in.users.CompareAndSwap(v, v+1) {
+			return true
+		}
+	}
+}
+
+// release drops a user; the last one arms the idle stop.
+func (in *instance) release() {
+	if in.users.Add(-1) != 0 || in.idle == 0 {
 		return
 	}
-	for _, r := range lp.reactors {
+	in.idleAt.Store(nanotime())
+	if in.idleArmed.CompareAndSwap(false, true) {
+		in.idleTimer.Reset(in.idle)
+	}
+}
+
+// idleCheck runs on the runtime's timer goroutine: it stops the instance
+// if nothing has used it for in.idle, or re-arms for the rest of that.
+func (in *instance) idleCheck() {
+	in.idleArmed.Store(false)
+	if in.users.Load() != 0 {
+		return // in use again (its release re-arms), or stopping
+	}
+	if rest := in.idle - time.Duration(nanotime()-in.idleAt.Load()); rest > 0 {
+		if in.idleArmed.CompareAndSwap(false, true) {
+			in.idleTimer.Reset(rest)
+		}
+		return
+	}
+	if !in.users.CompareAndSwap(0, stoppingBit) {
+		return // a user came meanwhile
+	}
+	lp := in.lp
+	lp.mu.Lock()
+	if lp.cur.Load() == in {
+		lp.cur.Store(nil)
+	}
+	lp.mu.Unlock()
+	in.stop()
+}
+
+// markStopping refuses new users from now on.
+func (in *instance) markStopping() {
+	for {
+		v := in.users.Load()
+		if v&stoppingBit != 0 || in.users.CompareAndSwap(v, v|stoppingBit) {
+			return
+		}
+	}
+}
+
+// stop evicts every descriptor, stops the reactors, the watchdog and the
+// reporter, waits for their goroutines and closes the pollers. The
+// stopping bit is set. Concurrent calls wait for the first to finish.
+func (in *instance) stop() { in.stopOnce.Do(in.halt) }
+
+func (in *instance) halt() {
+	for _, r := range in.reactors {
 		r.shutdown()
 	}
-	if lp.dog != nil {
-		lp.dog.stop()
+	if in.dog != nil {
+		in.dog.stop()
 	}
-	if lp.rep != nil {
-		lp.rep.stop()
+	if in.rep != nil {
+		in.rep.stop()
 	}
-	lp.wg.Wait()
-	for _, r := range lp.reactors {
+	in.wg.Wait()
+	for _, r := range in.reactors {
 		r.closePoller()
 	}
+	if in.idleTimer != nil {
+		in.idleTimer.Stop()
+	}
+	lp := in.lp
+	lp.mu.Lock()
+	var live []*instance
+	for _, x := range *lp.live.Load() {
+		if x != in {
+			live = append(live, x)
+		}
+	}
+	lp.live.Store(&live)
+	lp.mu.Unlock()
 }
 
 // pick chooses the reactor for a new registration: round robin, which
 // spreads connections evenly since every reactor serves the same kind.
-func (lp *Loop) pick() *reactor {
-	i := lp.next.Add(1)
-	return lp.reactors[int(i)%len(lp.reactors)]
+func (in *instance) pick() *reactor {
+	i := in.next.Add(1)
+	return in.reactors[int(i)%len(in.reactors)]
 }
 
-// Post queues fn to run on one of the loop's reactors and returns without
-// waiting. Posted funcs run in FIFO order relative to each other and to the
-// reactor's I/O events. fn must not block.
+// Post queues fn to run on one of the loop's reactors, starting the loop
+// if it is idle, and returns without waiting. Posted funcs run in FIFO
+// order relative to each other and to the reactor's I/O events; a func
+// accepted before the loop stops runs before it stops. fn must not block.
 func (lp *Loop) Post(fn func()) error {
-	if lp.closed.Load() {
-		return errLoopClosed
+	for {
+		in, err := lp.acquire()
+		if err != nil {
+			return err
+		}
+		err = in.pick().post(fn)
+		in.release()
+		if err != errLoopClosed {
+			return err
+		}
+		// A Shutdown stopped the instance under us: post to the next one.
 	}
-	return lp.pick().post(fn)
 }
 
-// Reactors reports the number of reactors.
-func (lp *Loop) Reactors() int { return len(lp.reactors) }
+// Reactors reports the number of reactors of the running loop, or, when it
+// is idle, how many its next start will have.
+func (lp *Loop) Reactors() int {
+	if in := lp.cur.Load(); in != nil {
+		return len(in.reactors)
+	}
+	lp.mu.Lock()
+	defer lp.mu.Unlock()
+	return lp.cfg.reactors()
+}
 
 // InLoop reports whether the calling goroutine is one of the default loop's
 // reactors, that is, whether the caller is a loop callback. A blocking wait
 // there would freeze every connection on that reactor; compat/queue uses
 // this to fail fast instead.
 func InLoop() bool {
-	lp := defaultLoop.Load()
-	if lp == nil {
+	l := defaultLoop.live.Load()
+	if l == nil {
 		return false
 	}
 	// A caller can be a loop callback only while its reactor is inside one:
 	// the goroutine id (about a microsecond to parse) is read only then.
 	var id uint64
-	for _, r := range lp.reactors {
-		if r.busySince.Load() == 0 {
-			continue
-		}
-		if id == 0 {
-			id = goid()
-		}
-		if r.gid.Load() == id {
-			return true
+	for _, in := range *l {
+		for _, r := range in.reactors {
+			if r.busySince.Load() == 0 {
+				continue
+			}
+			if id == 0 {
+				id = goid()
+			}
+			if r.gid.Load() == id {
+				return true
+			}
 		}
 	}
 	return false

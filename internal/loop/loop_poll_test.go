@@ -16,23 +16,22 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(stopLoop{m}) }
-
-type stopLoop struct{ m *testing.M }
-
-func (s stopLoop) Run() int {
-	code := s.m.Run()
-	Shutdown()
-	return code
-}
+// TestMain checks that no goroutine is left, the loop's included: an
+// unused loop stops by itself.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // withLoop runs the test on a fresh default loop configured with cfg.
+// Unless cfg says otherwise, the loop does not stop when idle, so that a
+// test can look at it between uses.
 func withLoop(t *testing.T, cfg Config) *Loop {
 	t.Helper()
 	if !Available() {
 		t.Skip("no loop on this platform")
 	}
 	Shutdown()
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = -1
+	}
 	Configure(cfg)
 	t.Cleanup(func() { Shutdown(); Configure(Config{}) })
 	return Default()
@@ -60,16 +59,13 @@ func TestConcurrentFirstUse(t *testing.T) {
 	withLoop(t, Config{})
 	Shutdown()
 	var wg sync.WaitGroup
-	got := make([]*Loop, 16)
-	for i := range got {
+	for i := 0; i < 16; i++ {
 		wg.Add(1)
-		go func() { defer wg.Done(); got[i] = Default() }()
+		go func() { defer wg.Done(); Default() }()
 	}
 	wg.Wait()
-	for _, lp := range got {
-		if lp != got[0] {
-			t.Fatal("concurrent first calls started more than one loop")
-		}
+	if n := len(*defaultLoop.live.Load()); n != 1 {
+		t.Fatalf("concurrent first calls started %d loops, want 1", n)
 	}
 }
 
@@ -103,16 +99,26 @@ func TestPostOrderAndInLoop(t *testing.T) {
 	}
 }
 
+// TestPostAfterShutdown: the Loop handle outlives a Shutdown; a Post
+// starts the loop again and runs on it.
 func TestPostAfterShutdown(t *testing.T) {
 	lp := withLoop(t, Config{})
 	Shutdown()
-	if err := lp.Post(func() {}); err == nil {
-		t.Error("Post on a stopped loop succeeded")
+	ran := make(chan bool, 1)
+	if err := lp.Post(func() { ran <- InLoop() }); err != nil {
+		t.Fatalf("Post after Shutdown: %v", err)
+	}
+	if !<-ran {
+		t.Error("the func posted after Shutdown did not run on the loop")
+	}
+	if Running() == nil {
+		t.Error("Post after Shutdown did not start the loop")
 	}
 }
 
 func TestAfterFuncAndStop(t *testing.T) {
 	lp := withLoop(t, Config{Reactors: 1})
+	before := lp.Stats() // counters add up every run of the loop
 	fired := make(chan bool, 1)
 	lp.AfterFunc(time.Millisecond, func() { fired <- InLoop() })
 	if !<-fired {
@@ -125,8 +131,8 @@ func TestAfterFuncAndStop(t *testing.T) {
 	if stopped.Stop() {
 		t.Error("second Stop reported true")
 	}
-	if s := lp.Stats(); s.Timers != 1 {
-		t.Errorf("Timers = %d, want 1", s.Timers)
+	if n := lp.Stats().Timers - before.Timers; n != 1 {
+		t.Errorf("Timers grew by %d, want 1", n)
 	}
 }
 
@@ -190,6 +196,7 @@ func registeredPair(t *testing.T) (*FD, int) {
 func TestFDReadWakesOnData(t *testing.T) {
 	lp := withLoop(t, Config{Reactors: 1})
 	fd, b := registeredPair(t)
+	before := lp.Stats() // counters add up every run of the loop
 	go func() {
 		time.Sleep(10 * time.Millisecond)
 		unix.Write(b, []byte("hi"))
@@ -202,12 +209,12 @@ func TestFDReadWakesOnData(t *testing.T) {
 	// The reactor counts a wake-up right after the send that woke the
 	// reader, so the reader may see the stats before it does.
 	deadline := time.Now().Add(10 * time.Second)
-	for lp.Stats().Wakeups == 0 && time.Now().Before(deadline) {
+	for lp.Stats().Wakeups == before.Wakeups && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
 	s := lp.Stats()
-	if s.Parks == 0 || s.Wakeups == 0 || s.Events == 0 || s.BytesIn != 2 {
-		t.Errorf("stats after a parked read: %+v", s)
+	if s.Parks == before.Parks || s.Wakeups == before.Wakeups || s.Events == before.Events || s.BytesIn-before.BytesIn != 2 {
+		t.Errorf("stats after a parked read: %+v (before: %+v)", s, before)
 	}
 }
 

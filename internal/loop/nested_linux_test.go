@@ -29,7 +29,7 @@ func TestGnetPollingFallback(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the package's tests again")
 	}
-	cmd := exec.Command(os.Args[0], "-test.run", "^Test(ReactorWaitsInRuntimePoller|LazyStartStopRestart|PostOrderAndInLoop|PostAfterShutdown|AfterFuncAndStop|FDReadWakesOnData|FDDeadlineAndClose|ShutdownWakesWaiters|PostDuringShutdown)$", "-test.count=1")
+	cmd := exec.Command(os.Args[0], "-test.run", "^Test(ReactorWaitsInRuntimePoller|LazyStartStopRestart|PostOrderAndInLoop|PostAfterShutdown|AfterFuncAndStop|FDReadWakesOnData|FDDeadlineAndClose|ShutdownWakesWaiters|PostDuringShutdown|IdleStop|IdleStopWaitsForTimers|StartStopRace)$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "EVSHIM_REACTOR=gnet")
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -12,14 +12,15 @@ func Available() bool { return false }
 
 // reactor exists so that the portable code compiles; it is never created.
 type reactor struct {
+	in        *instance
 	gid       atomic.Uint64
 	busySince atomic.Int64
-	counters  counters
+	counters  *counters
 }
 
-func newReactor(*Loop, int) (*reactor, error) { return nil, ErrUnavailable }
-func (r *reactor) run(chan<- struct{})        {}
-func (r *reactor) post(func()) error          { return ErrUnavailable }
-func (r *reactor) shutdown()                  {}
-func (r *reactor) closePoller()               {}
-func (r *reactor) runtimeWait() bool          { return false }
+func newReactor(*instance, int, *counters) (*reactor, error) { return nil, ErrUnavailable }
+func (r *reactor) run(chan<- struct{})                       {}
+func (r *reactor) post(func()) error                         { return ErrUnavailable }
+func (r *reactor) shutdown()                                 {}
+func (r *reactor) closePoller()                              {}
+func (r *reactor) runtimeWait() bool                         { return false }

@@ -23,8 +23,8 @@ func Available() bool { return true }
 // Loop-only fields are touched only by the reactor goroutine; the others
 // say what guards them.
 type reactor struct {
-	lp     *Loop
-	idx    int
+	in     *instance       // immutable: the run of the loop this reactor belongs to
+	idx    int             // immutable
 	poller *netpoll.Poller // immutable; closed after the goroutine exits
 
 	mu  sync.RWMutex
@@ -40,7 +40,7 @@ type reactor struct {
 	busySince atomic.Int64  // nanotime when the running callback began; 0 when idle
 	done      chan struct{} // closed when the reactor goroutine exits
 
-	counters counters
+	counters *counters // immutable: the Loop's slot for idx, kept across restarts
 
 	// nest, when not nil, has the reactor wait in the runtime's netpoller
 	// (nested_linux.go); else it runs gnet's Polling. Immutable.
@@ -48,12 +48,12 @@ type reactor struct {
 	stopping bool // loop-only: set by shutdown's task when nest is used
 }
 
-func newReactor(lp *Loop, idx int) (*reactor, error) {
+func newReactor(in *instance, idx int, c *counters) (*reactor, error) {
 	p, err := netpoll.OpenPoller()
 	if err != nil {
 		return nil, err
 	}
-	r := &reactor{lp: lp, idx: idx, poller: p, fds: make(map[int]*pollDesc), done: make(chan struct{})}
+	r := &reactor{in: in, idx: idx, poller: p, fds: make(map[int]*pollDesc), done: make(chan struct{}), counters: c}
 	if n, err := openNested(p); err == nil {
 		r.nest = n
 	}
@@ -64,7 +64,7 @@ func newReactor(lp *Loop, idx int) (*reactor, error) {
 func (r *reactor) runtimeWait() bool { return r.nest != nil }
 
 func (r *reactor) run(ready chan<- struct{}) {
-	defer r.lp.wg.Done()
+	defer r.in.wg.Done()
 	defer close(r.done)
 	r.gid.Store(goid())
 	ready <- struct{}{}
@@ -138,7 +138,17 @@ func (r *reactor) runFunc(fn func()) {
 
 // register adds pd to the poller, edge-triggered for reading and writing:
 // one epoll_ctl for the descriptor's whole life, as Go's own netpoller does.
+//
+// It fails with errLoopClosed on a reactor that shutdown has stopped: the
+// read lock on stopMu keeps shutdown from stopping the reactor (and the
+// loop from closing its poller) while a registration is under way, so a
+// descriptor is either evicted by shutdown or refused, never lost.
 func (r *reactor) register(pd *pollDesc) error {
+	r.stopMu.RLock()
+	defer r.stopMu.RUnlock()
+	if r.stopped {
+		return errLoopClosed
+	}
 	r.mu.Lock()
 	r.fds[pd.fd] = pd
 	r.mu.Unlock()
@@ -166,16 +176,9 @@ func (r *reactor) unregister(pd *pollDesc) {
 
 // shutdown evicts every registered descriptor (their waiters wake with
 // net.ErrClosed) and stops the reactor goroutine.
+// Registrations and posts are refused first, so that every descriptor
+// registered by then is in fds for the eviction.
 func (r *reactor) shutdown() {
-	r.mu.RLock()
-	pds := make([]*pollDesc, 0, len(r.fds))
-	for _, pd := range r.fds {
-		pds = append(pds, pd)
-	}
-	r.mu.RUnlock()
-	for _, pd := range pds {
-		pd.evict()
-	}
 	r.stopMu.Lock()
 	r.stopped = true
 	var err error
@@ -185,6 +188,15 @@ func (r *reactor) shutdown() {
 		err = r.poller.Trigger(queue.HighPriority, func(any) error { return gerrors.ErrEngineShutdown }, nil)
 	}
 	r.stopMu.Unlock()
+	r.mu.RLock()
+	pds := make([]*pollDesc, 0, len(r.fds))
+	for _, pd := range r.fds {
+		pds = append(pds, pd)
+	}
+	r.mu.RUnlock()
+	for _, pd := range pds {
+		pd.evict()
+	}
 	if err != nil {
 		return
 	}

@@ -25,9 +25,12 @@ func (s Stats) String() string {
 }
 
 // reporter prints stats periodically and dumps state on a signal. It owns
-// one goroutine while the loop runs; stop ends it.
+// one goroutine while the loop runs; stop ends it. A loop with a reporter
+// counts it as a user and never stops when idle: the dump signal would
+// otherwise get its default action (SIGUSR1 ends the process), and the
+// stats lines would stop.
 type reporter struct {
-	lp    *Loop
+	in    *instance
 	every time.Duration  // 0: no periodic line
 	sig   os.Signal      // nil: no dump on a signal
 	out   io.Writer      // os.Stderr, or a test's buffer
@@ -56,15 +59,15 @@ func dumpSignal() os.Signal {
 	return nil
 }
 
-func newReporter(lp *Loop, every time.Duration, sig os.Signal, out io.Writer) *reporter {
+func newReporter(in *instance, every time.Duration, sig os.Signal, out io.Writer) *reporter {
 	if every <= 0 && sig == nil {
 		return nil
 	}
-	return &reporter{lp: lp, every: every, sig: sig, out: out, done: make(chan struct{})}
+	return &reporter{in: in, every: every, sig: sig, out: out, done: make(chan struct{})}
 }
 
 func (r *reporter) run() {
-	defer r.lp.wg.Done()
+	defer r.in.wg.Done()
 	var tick <-chan time.Time
 	if r.every > 0 {
 		t := time.NewTicker(r.every)
@@ -81,7 +84,7 @@ func (r *reporter) run() {
 		case <-r.done:
 			return
 		case <-tick:
-			fmt.Fprintf(r.out, "evshim: stats %v\n", r.lp.Stats())
+			fmt.Fprintf(r.out, "evshim: stats %v\n", r.in.lp.Stats())
 		case <-r.sigs:
 			r.dump()
 		}
@@ -90,8 +93,8 @@ func (r *reporter) run() {
 
 // dump prints the stats and each reactor's stack.
 func (r *reporter) dump() {
-	fmt.Fprintf(r.out, "evshim: stats %v\n", r.lp.Stats())
-	for i, rc := range r.lp.reactors {
+	fmt.Fprintf(r.out, "evshim: stats %v\n", r.in.lp.Stats())
+	for i, rc := range r.in.reactors {
 		fmt.Fprintf(r.out, "evshim: reactor %d busy=%v\n%s\n", i, rc.busySince.Load() != 0, goroutineStack(rc.gid.Load()))
 	}
 }

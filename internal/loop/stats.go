@@ -5,10 +5,11 @@ import (
 	"time"
 )
 
-// Stats is a snapshot of the loop's counters. Counters only grow, except
-// Open and Queued, which are levels.
+// Stats is a snapshot of the loop's counters. Counters only grow, across
+// the loop's idle stops and restarts too, except Open and Queued, which are
+// levels.
 type Stats struct {
-	Loops    int  // reactors running; 0 when the loop has not started
+	Loops    int  // reactors running; 0 while the loop is idle (stopped)
 	Fallback bool // no loop on this platform: cooperative calls use the stdlib
 
 	// RuntimeWait is how many reactors wait for events in the Go runtime's
@@ -36,8 +37,9 @@ type Stats struct {
 	Stalls          uint64        // callbacks the watchdog reported as stalled
 }
 
-// counters are one reactor's share of Stats. Each reactor owns its own so
-// that connections on different cores do not bounce one cache line.
+// counters are one reactor's share of Stats. Each reactor has its own so
+// that connections on different cores do not bounce one cache line; the
+// Loop keeps them by reactor index across restarts.
 type counters struct {
 	open                      atomic.Int64
 	accepted, dialed, adopted atomic.Uint64
@@ -60,13 +62,22 @@ func (c *counters) observe(d int64) {
 	}
 }
 
-// Stats returns a snapshot of the loop's counters.
+// Stats returns a snapshot of the loop's counters, running or not: they
+// add up every run of the loop since the process started.
 func (lp *Loop) Stats() Stats {
-	s := Stats{Loops: len(lp.reactors)}
-	if lp.closed.Load() {
-		s.Loops = 0
+	var s Stats
+	if in := lp.cur.Load(); in != nil && in.users.Load()&stoppingBit == 0 {
+		s.Loops = len(in.reactors)
+		for _, r := range in.reactors {
+			if r.runtimeWait() {
+				s.RuntimeWait++
+			}
+		}
 	}
-	add := func(c *counters) {
+	lp.mu.Lock()
+	slots := lp.slots
+	lp.mu.Unlock()
+	for _, c := range slots {
 		s.Open += c.open.Load()
 		s.Accepted += c.accepted.Load()
 		s.Dialed += c.dialed.Load()
@@ -85,13 +96,6 @@ func (lp *Loop) Stats() Stats {
 		}
 		s.Stalls += c.stalls.Load()
 	}
-	add(&lp.counters)
-	for _, r := range lp.reactors {
-		if r.runtimeWait() && s.Loops > 0 {
-			s.RuntimeWait++
-		}
-		add(&r.counters)
-	}
 	return s
 }
 
@@ -101,10 +105,7 @@ func CurrentStats() Stats {
 	if !Available() {
 		return Stats{Fallback: true}
 	}
-	if lp := Running(); lp != nil {
-		return lp.Stats()
-	}
-	return Stats{}
+	return defaultLoop.Stats()
 }
 
 // monotonic time, in nanoseconds since the package was loaded: cheap to

@@ -25,31 +25,31 @@ func (s Stall) String() string {
 // since" stamp and reports any callback that runs longer than limit. It
 // costs the reactors two clock reads per callback and nothing else.
 type watchdog struct {
-	lp     *Loop
+	in     *instance
 	limit  time.Duration
 	report func(Stall)
 	done   chan struct{} // closed by stop
 	once   sync.Once
 }
 
-func newWatchdog(lp *Loop, limit time.Duration, report func(Stall)) *watchdog {
+func newWatchdog(in *instance, limit time.Duration, report func(Stall)) *watchdog {
 	if report == nil {
 		report = func(s Stall) { os.Stderr.WriteString(s.String() + "\n") }
 	}
-	return &watchdog{lp: lp, limit: limit, report: report, done: make(chan struct{})}
+	return &watchdog{in: in, limit: limit, report: report, done: make(chan struct{})}
 }
 
 func (w *watchdog) stop() { w.once.Do(func() { close(w.done) }) }
 
 func (w *watchdog) run() {
-	defer w.lp.wg.Done()
+	defer w.in.wg.Done()
 	period := w.limit / 2
 	if period < time.Millisecond {
 		period = time.Millisecond
 	}
 	t := time.NewTicker(period)
 	defer t.Stop()
-	reported := make([]int64, len(w.lp.reactors)) // busy stamp already reported, per reactor
+	reported := make([]int64, len(w.in.reactors)) // busy stamp already reported, per reactor
 	for {
 		select {
 		case <-w.done:
@@ -57,7 +57,7 @@ func (w *watchdog) run() {
 		case <-t.C:
 		}
 		now := nanotime()
-		for i, r := range w.lp.reactors {
+		for i, r := range w.in.reactors {
 			since := r.busySince.Load()
 			if since == 0 || since == reported[i] || time.Duration(now-since) < w.limit {
 				continue

@@ -4,28 +4,24 @@
 package testenv
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
-	"github.com/evshim/evshim/internal/loop"
 	"go.uber.org/goleak"
 )
 
-// VerifyTestMain runs the tests, stops the shared loop, then fails the run
-// if any goroutine is left (goleak). Stopping the loop first means goleak
-// reports only goroutines the tests themselves leaked. Every test package
-// calls it from TestMain (internal/loop, which it imports, keeps its own).
+// VerifyTestMain runs the tests, then fails the run if any goroutine is
+// left (goleak, with no option but those given). The shared loop is not
+// stopped first: an unused loop stops by itself (internal/loop's doc.go),
+// so a loop goroutine still running at the end means that a test left a
+// connection, listener or timer open, and goleak reports it. Every test
+// package calls it from TestMain (internal/loop, which it imports, calls
+// goleak itself).
 func VerifyTestMain(m *testing.M, opts ...goleak.Option) {
-	goleak.VerifyTestMain(stopLoop{m}, opts...)
-}
-
-type stopLoop struct{ m *testing.M }
-
-func (s stopLoop) Run() int {
-	code := s.m.Run()
-	loop.Shutdown()
-	return code
+	goleak.VerifyTestMain(m, opts...)
 }
 
 // IsolateGo keeps the go commands that a test runs, directly or through
@@ -49,5 +45,27 @@ func WriteTree(t testing.TB, root string, files map[string]string) {
 		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// RunRaceChild runs the tests matching run in a child process, the test
+// binary again with env set to value, and fails t if the child failed or
+// the race detector reported a data race in it. Tests that show the
+// absence of a race need a process each: the race detector reports a
+// racing pair of code locations only once per process, so a second case
+// through the same code would pass whatever it does.
+func RunRaceChild(t *testing.T, run, env, value string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run="+run, "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), env+"="+value)
+	out, err := cmd.CombinedOutput()
+	if bytes.Contains(out, []byte("WARNING: DATA RACE")) {
+		t.Fatalf("the race detector reported a data race:\n%s", out)
+	}
+	if err != nil {
+		t.Fatalf("child process: %v\n%s", err, out)
+	}
+	if !bytes.Contains(out, []byte("--- PASS: ")) {
+		t.Fatalf("the child ran no test:\n%s", out)
 	}
 }
