@@ -80,6 +80,11 @@ func patchRunner(goCmd string) func(args []string, stdout, stderr io.Writer) int
 		}
 		goArgs := []string{goCmd, "-overlay=" + res.File}
 		goArgs = append(goArgs, a.goFlags...)
+		if res.Modfile != "" {
+			// After the user's own -modfile, which it copies: the last
+			// one counts.
+			goArgs = append(goArgs, "-modfile="+res.Modfile)
+		}
 		goArgs = append(goArgs, a.patterns...)
 		goArgs = append(goArgs, a.after...)
 		cmd := exec.Command("go", goArgs...)
@@ -106,13 +111,18 @@ func patchRunner(goCmd string) func(args []string, stdout, stderr io.Writer) int
 	}
 }
 
-const overlayHelp = `usage: evshim overlay [-skip pattern]... [-v] [-json] [build flags] [packages]
+const overlayHelp = `usage: evshim overlay [-skip pattern]... [-v] [-json | -flags] [build flags] [packages]
 
 Overlay patches the build of packages (default ".") as "evshim build" does
 and prints the path of the overlay file, for the go command's own -overlay:
 
 	go build -overlay=$(evshim overlay ./...) ./...
-	go test -overlay=$(evshim overlay ./...) ./...
+
+The go command refuses to overlay files of the module cache, so a patched
+package from there is built from a patched copy of its module, which a
+go.mod passed with -modfile points at. -flags prints both flags, for:
+
+	go test $(evshim overlay -flags ./...) ./...
 
 The overlay covers the test files of the named packages too. -skip and -v
 are as for "evshim build" (-v reports on standard error); -json prints the
@@ -125,14 +135,19 @@ Flags:
   -skip pattern  leave matching packages unpatched (repeatable)
   -v             report what was patched on standard error
   -json          print the report as JSON
+  -flags         print "-overlay=FILE" and, when needed, "-modfile=FILE"
 `
 
 func runOverlay(args []string, stdout, stderr io.Writer) int {
-	asJSON := false
+	asJSON, asFlags := false, false
 	var rest []string
 	for _, a := range args {
 		if a == "-json" || a == "--json" {
 			asJSON = true
+			continue
+		}
+		if a == "-flags" || a == "--flags" {
+			asFlags = true
 			continue
 		}
 		rest = append(rest, a)
@@ -159,7 +174,18 @@ func runOverlay(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	if asFlags {
+		fmt.Fprintf(stdout, "-overlay=%s", res.File)
+		if res.Modfile != "" {
+			fmt.Fprintf(stdout, " -modfile=%s", res.Modfile)
+		}
+		fmt.Fprintln(stdout)
+		return 0
+	}
 	fmt.Fprintln(stdout, res.File)
+	if res.Modfile != "" {
+		fmt.Fprintf(stderr, "evshim overlay: patched packages of the module cache need -modfile=%s as well (-flags prints both flags)\n", res.Modfile)
+	}
 	return 0
 }
 

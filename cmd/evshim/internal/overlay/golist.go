@@ -20,16 +20,14 @@ type listedPackage struct {
 	GoFiles    []string
 	CgoFiles   []string
 	Imports    []string
-	Module     *struct {
-		Path string
-		Main bool
-	}
-	Error *struct{ Err string }
+	EmbedFiles []string
+	Module     *listedModule
+	Error      *struct{ Err string }
 }
 
 // listFields names the fields that goList asks for: "go list -json=..."
 // computes and prints only those.
-const listFields = "ImportPath,Dir,ForTest,Standard,GoFiles,CgoFiles,Imports,Module,Error"
+const listFields = "ImportPath,Dir,ForTest,Standard,GoFiles,CgoFiles,EmbedFiles,Imports,Module,Error"
 
 // goList runs "go list -e -json=listFields" with args in dir and decodes
 // the packages it prints. -e keeps going past broken packages: the build
@@ -58,6 +56,36 @@ func goList(dir string, env []string, args ...string) ([]*listedPackage, error) 
 		}
 		pkgs = append(pkgs, p)
 	}
+}
+
+// listedModule is the module of a listed package.
+type listedModule struct {
+	Path    string
+	Version string
+	Main    bool
+	Dir     string
+	Replace *struct {
+		Path    string
+		Version string
+		Dir     string
+	}
+}
+
+// goEnv returns the values of the go environment variables names.
+func goEnv(dir string, env []string, names ...string) (map[string]string, error) {
+	cmd := exec.Command("go", append([]string{"env", "-json"}, names...)...)
+	cmd.Dir, cmd.Env = dir, env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env: %v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	vals := map[string]string{}
+	if err := json.Unmarshal(out, &vals); err != nil {
+		return nil, fmt.Errorf("go env: %w", err)
+	}
+	return vals, nil
 }
 
 // name returns the import path that -skip patterns and reports use for p:

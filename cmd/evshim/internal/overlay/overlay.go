@@ -47,6 +47,10 @@ type Result struct {
 	// File is the overlay file's path, for "go build -overlay=File". It is
 	// named by its content's hash, so an unchanged build gets the same file.
 	File string `json:"file"`
+	// Modfile, when set, is a go.mod for "go build -modfile=Modfile" that
+	// points the module cache's patched modules at their patched copies;
+	// the go command refuses overlays of module cache files.
+	Modfile string `json:"modfile,omitempty"`
 	// Patched lists the packages with at least one patched file, sorted.
 	Patched []Package `json:"patched"`
 	// Left lists the packages that import a swapped package and stay
@@ -139,11 +143,13 @@ func Load(opts Options) (*Result, error) {
 	// The user's graph and the compat packages' resolution are two go
 	// commands, run at once: the second costs no wall time.
 	var compat []*listedPackage
-	var compatErr error
+	var compatErr, envErr error
+	var goenv map[string]string
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		goenv, envErr = goEnv(dir, env, "GOMODCACHE", "GOMOD", "GOWORK")
 		args := append(append([]string{"-deps"}, opts.Flags...), module+"/compat/net", module+"/compat/http", module+"/compat/signal", httptestSwap.Compat)
 		compat, compatErr = goList(dir, env, args...)
 	}()
@@ -157,6 +163,11 @@ func Load(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if envErr != nil {
+		return nil, envErr
+	}
+	modcache := goenv["GOMODCACHE"]
+	mods := map[string]*modCopy{} // "path version" -> what to copy
 
 	res := &Result{Swaps: append([]rewrite.Swap(nil), rewrite.Swaps...), Packages: len(pkgs), imports: map[string][]string{}}
 	requireErr := compatErr
@@ -263,7 +274,16 @@ func Load(opts Options) (*Result, error) {
 			if cp == "" {
 				continue
 			}
-			replace[path] = cp
+			if inCache(p.Dir, modcache) && p.Module != nil {
+				mp, mv, md := moduleOf(p.Module)
+				k := mp + " " + mv
+				if mods[k] == nil {
+					mods[k] = &modCopy{path: mp, version: mv, dir: md, pkgs: map[string][]string{}, patched: map[string]string{}}
+				}
+				mods[k].patched[path] = cp
+			} else {
+				replace[path] = cp
+			}
 			pp := patched[name]
 			if pp == nil {
 				pp = &Package{Path: name}
@@ -288,12 +308,53 @@ func Load(opts Options) (*Result, error) {
 	if len(res.Patched) > 0 && requireErr != nil {
 		return res, requireErr
 	}
+	if len(mods) > 0 {
+		if res.Modfile, err = modcacheCopies(pkgs, mods, modcache, cacheDir, goenv, opts.Flags); err != nil {
+			return nil, err
+		}
+	}
 	file, err := writeOverlay(cacheDir, replace)
 	if err != nil {
 		return nil, err
 	}
 	res.File = file
 	return res, nil
+}
+
+// modcacheCopies copies the modules of mods, with every package of theirs
+// in the build graph, and writes the go.mod that replaces each with its
+// copy. It returns the go.mod's path.
+func modcacheCopies(pkgs []*listedPackage, mods map[string]*modCopy, modcache, cacheDir string, goenv map[string]string, flags []string) (string, error) {
+	if w := goenv["GOWORK"]; w != "" && w != "off" {
+		return "", fmt.Errorf("patching packages of the module cache needs -modfile, which workspace mode (%s) does not allow: run with GOWORK=off, or -skip those packages", w)
+	}
+	gomod := goenv["GOMOD"]
+	for _, f := range flags {
+		if v, ok := strings.CutPrefix(f, "-modfile="); ok {
+			gomod = v
+		}
+	}
+	if gomod == "" || gomod == os.DevNull {
+		return "", fmt.Errorf("patching packages of the module cache needs a main module's go.mod")
+	}
+	for _, p := range pkgs {
+		if p.Standard || p.Module == nil || !inCache(p.Dir, modcache) {
+			continue
+		}
+		mp, mv, _ := moduleOf(p.Module)
+		if mc := mods[mp+" "+mv]; mc != nil {
+			mc.pkgs[p.Dir] = p.EmbedFiles
+		}
+	}
+	copies := map[string]string{}
+	for k, mc := range mods {
+		d, err := mc.build(cacheDir)
+		if err != nil {
+			return "", fmt.Errorf("copying %s: %w", k, err)
+		}
+		copies[k] = d
+	}
+	return writeModfile(cacheDir, gomod, copies)
 }
 
 // why returns the standard library packages that files' changes swapped

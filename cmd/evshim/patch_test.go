@@ -1,0 +1,310 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/evshim/evshim/internal/testenv"
+)
+
+// patchFixture is a main module that does no networking itself and two
+// dependencies that do: example.com/dep/netdep (its own module, wired in
+// with a replace directive) listens, serves with http.Server and dials
+// with net.Dial; golang.org/x/net/proxy, a public module from the module
+// cache, dials for the app. Each prints the concrete types it got, which
+// are compat/net's and compat/http's only when the build patched it.
+var patchFixture = map[string]string{
+	"dep/go.mod": "module example.com/dep\n\ngo 1.22\n",
+	"dep/netdep/netdep.go": `// Package netdep networks with the standard library, as dependencies do.
+package netdep
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"reflect"
+)
+
+// TypeName names v's concrete type by its package path.
+func TypeName(v any) string {
+	t := reflect.TypeOf(v)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.PkgPath() + "." + t.Name()
+}
+
+// Listen listens on a loopback port.
+func Listen() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
+
+// Run serves "hello" and fetches it, and reports the types it used.
+func Run() (string, error) {
+	l, err := Listen()
+	if err != nil {
+		return "", err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "hello") })}
+	go srv.Serve(l)
+	defer srv.Close()
+	c, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+	b, err := io.ReadAll(c)
+	if err != nil {
+		return "", err
+	}
+	body := b[bytes.LastIndex(b, []byte("\r\n\r\n"))+4:]
+	return fmt.Sprintf("listener=%s server=%s conn=%s body=%s", TypeName(l), TypeName(srv), TypeName(c), body), nil
+}
+`,
+	"app/main.go": `package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"example.com/dep/netdep"
+	"golang.org/x/net/proxy"
+)
+
+func main() {
+	out, err := netdep.Run()
+	if err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
+	l, err := netdep.Listen()
+	if err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
+	defer l.Close()
+	c, err := proxy.Dial(context.Background(), "tcp", l.Addr().String())
+	if err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
+	defer c.Close()
+	fmt.Printf("%s proxy=%s\n", out, netdep.TypeName(c))
+}
+`,
+	"app/evshim.go": `package main
+
+// The patched packages import the compat packages.
+import (
+	_ "github.com/evshim/evshim/compat/http"
+	_ "github.com/evshim/evshim/compat/net"
+	_ "github.com/evshim/evshim/compat/signal"
+)
+`,
+}
+
+const compatPrefix = "github.com/evshim/evshim/compat/"
+
+// TestBuildPatchedDependency builds an unmodified module with evshim build
+// and runs it: the dependency's listener, server and connections and the
+// public module's dialed connection are the compat packages' (the plain
+// go build of the same module gives the standard library's). A second
+// build rewrites nothing and compiles nothing again; evshim run gives the
+// same result.
+func TestBuildPatchedDependency(t *testing.T) {
+	app := patchModule(t)
+	bin := filepath.Join(t.TempDir(), "app")
+
+	code, _, stderr := runEvshim(t, "build", "-C", app, "-v", "-o", bin, ".")
+	if code != 0 {
+		t.Fatalf("evshim build: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{
+		"evshim: patched example.com/dep/netdep (imports net, net/http)",
+		"evshim: patched golang.org/x/net/proxy (imports net)",
+		"evshim: patched golang.org/x/net/internal/socks (imports net)",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("evshim build -v did not say %q:\n%s", want, stderr)
+		}
+	}
+	want := "listener=" + compatPrefix + "net.TCPListener server=" + compatPrefix + "http.Server conn=" + compatPrefix + "net.TCPConn body=hello proxy=" + compatPrefix + "net.TCPConn\n"
+	if diff := cmp.Diff(want, runProgram(t, bin)); diff != "" {
+		t.Errorf("patched program output (-want +got):\n%s", diff)
+	}
+
+	// Nothing changed: no file rewritten, no package compiled again (go
+	// build -v names the packages it compiles).
+	code, _, stderr = runEvshim(t, "build", "-C", app, "-v", "-o", bin, ".")
+	if code != 0 {
+		t.Fatalf("second evshim build: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, " 0 files rewritten,") {
+		t.Errorf("the second build rewrote files:\n%s", stderr)
+	}
+	for _, line := range strings.Split(stderr, "\n") {
+		if line == "example.com/dep/netdep" || line == "golang.org/x/net/proxy" {
+			t.Errorf("the second build compiled %s again:\n%s", line, stderr)
+		}
+	}
+
+	code, stdout, stderr := runEvshim(t, "run", "-C", app, ".")
+	if code != 0 || stdout != want {
+		t.Errorf("evshim run: exit %d, output %q, want %q\n%s", code, stdout, want, stderr)
+	}
+
+	plain := exec.Command("go", "build", "-o", bin, ".")
+	plain.Dir = app
+	if out, err := plain.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	if got := runProgram(t, bin); got != "listener=net.TCPListener server=net/http.Server conn=net.TCPConn body=hello proxy=net.TCPConn\n" {
+		t.Errorf("unpatched program printed %q, want the standard library's types", got)
+	}
+}
+
+// TestBuildSkip leaves the dependency unpatched: its types stay the
+// standard library's, and the public module's are patched all the same.
+func TestBuildSkip(t *testing.T) {
+	app := patchModule(t)
+	bin := filepath.Join(t.TempDir(), "app")
+	code, _, stderr := runEvshim(t, "build", "-C", app, "-v", "-skip", "example.com/dep/...", "-o", bin, ".")
+	if code != 0 {
+		t.Fatalf("evshim build: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "evshim: left alone example.com/dep/netdep: -skip example.com/dep/...") {
+		t.Errorf("-v does not report the skipped package:\n%s", stderr)
+	}
+	want := "listener=net.TCPListener server=net/http.Server conn=net.TCPConn body=hello proxy=" + compatPrefix + "net.TCPConn\n"
+	if diff := cmp.Diff(want, runProgram(t, bin)); diff != "" {
+		t.Errorf("program output (-want +got):\n%s", diff)
+	}
+}
+
+// TestBuildMismatch checks the message for a patch that cannot compile.
+func TestBuildMismatch(t *testing.T) {
+	files := map[string]string{
+		"app/mismatch/mismatch.go": "package mismatch\n\nimport \"net/http\"\n\n// Serve takes the standard library's server.\nfunc Serve(s *http.Server) {}\n",
+		"app/user/user.go":         "package user\n\nimport (\n\t\"net/http\"\n\n\t\"example.com/app/mismatch\"\n)\n\nfunc F() { mismatch.Serve(&http.Server{}) }\n",
+	}
+	app := patchModule(t)
+	testenv.WriteTree(t, filepath.Dir(app), files)
+	code, _, stderr := runEvshim(t, "build", "-C", app, "-skip", "./mismatch", "./user")
+	if code == 0 {
+		t.Fatalf("evshim build succeeded; want a type mismatch")
+	}
+	for _, want := range []string{
+		"evshim: patched package example.com/app/user does not compile: *net/http.Server meets its compat counterpart.",
+		"-skip example.com/app/user keeps the build going",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestBuildRequiresEvshim(t *testing.T) {
+	app := patchModule(t)
+	if err := os.Remove(filepath.Join(app, "evshim.go")); err != nil {
+		t.Fatal(err)
+	}
+	tidy(t, app)
+	code, _, stderr := runEvshim(t, "build", "-C", app, ".")
+	if code != 2 || !strings.Contains(stderr, "go get github.com/evshim/evshim/compat/net@") {
+		t.Errorf("exit %d, want 2 and the go get command:\n%s", code, stderr)
+	}
+}
+
+func TestSplitArgs(t *testing.T) {
+	tests := []struct {
+		cmd  string
+		args []string
+		want patchArgs
+	}{
+		{cmd: "build", args: []string{"-skip", "a/...", "-tags=x", "-o", "bin", "-race", "-skip=b", "./..."},
+			want: patchArgs{skip: []string{"a/...", "b"}, listFlags: []string{"-tags=x", "-race"}, goFlags: []string{"-tags=x", "-o=bin", "-race"}, patterns: []string{"./..."}}},
+		{cmd: "test", args: []string{"-v", "-run", "X", "./p", "-count=1", "-test.skip", "Y", "-args", "-x"},
+			want: patchArgs{verbose: true, goFlags: []string{"-v", "-run=X"}, patterns: []string{"./p"}, after: []string{"-count=1", "-test.skip=Y", "-args", "-x"}}},
+		{cmd: "run", args: []string{"-mod=mod", "./cmd/server", "-addr", ":80", "extra"},
+			want: patchArgs{listFlags: []string{"-mod=mod"}, goFlags: []string{"-mod=mod"}, patterns: []string{"./cmd/server"}, after: []string{"-addr", ":80", "extra"}}},
+		{cmd: "run", args: []string{"a.go", "b.go", "arg.go.txt"},
+			want: patchArgs{patterns: []string{"a.go", "b.go"}, after: []string{"arg.go.txt"}}},
+	}
+	for _, tt := range tests {
+		got, err := splitArgs(tt.cmd, tt.args)
+		if err != nil {
+			t.Errorf("%s %q: %v", tt.cmd, tt.args, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, *got, cmp.AllowUnexported(patchArgs{})); diff != "" {
+			t.Errorf("%s %q (-want +got):\n%s", tt.cmd, tt.args, diff)
+		}
+	}
+	if _, err := splitArgs("build", []string{"-overlay", "x.json", "."}); err == nil {
+		t.Error("-overlay accepted; want an error that says evshim makes the overlay")
+	}
+}
+
+// patchModule writes patchFixture into a temporary directory, with the
+// app requiring evshim from this checkout, and returns the app's
+// directory; the go commands it runs stay inside it.
+func patchModule(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	testenv.IsolateGo(t)
+	repo, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := os.ReadFile(filepath.Join(repo, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	files := map[string]string{
+		"app/go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/dep v0.0.0\n\nreplace example.com/dep => ../dep\n\nreplace github.com/evshim/evshim => " + repo + "\n",
+		"app/go.sum": string(sum),
+	}
+	for k, v := range patchFixture {
+		files[k] = v
+	}
+	testenv.WriteTree(t, root, files)
+	app := filepath.Join(root, "app")
+	tidy(t, app)
+	t.Setenv("EVSHIM_CACHE", filepath.Join(root, "cache"))
+	return app
+}
+
+// tidy runs go mod tidy in dir from the module cache alone.
+func tidy(t *testing.T, dir string) {
+	t.Helper()
+	cmd := exec.Command("go", "mod", "tidy")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go mod tidy: %v\n%s", err, out)
+	}
+}
+
+// runProgram runs bin with no proxy configured and returns its output.
+func runProgram(t *testing.T, bin string) string {
+	t.Helper()
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "ALL_PROXY=", "all_proxy=", "NO_PROXY=", "no_proxy=")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s: %v\n%s", bin, err, out.String())
+	}
+	return out.String()
+}
