@@ -30,9 +30,15 @@ type modCopy struct {
 	patched       map[string]string   // original file -> patched copy
 }
 
-// inCache reports whether dir lies in the module cache modcache.
-func inCache(dir, modcache string) bool {
-	return modcache != "" && strings.HasPrefix(dir, modcache+string(filepath.Separator))
+// inCache reports whether the packages of module m come from the module
+// cache: m is a dependency resolved to a version, itself or through a
+// replacement by another version, and not vendored (a vendored module has
+// no Dir). A replacement by a directory is not in the cache.
+func inCache(m *listedModule) bool {
+	if m == nil || m.Main || m.Dir == "" {
+		return false
+	}
+	return m.Replace == nil || m.Replace.Version != ""
 }
 
 // moduleOf returns the module path, version and root directory that a

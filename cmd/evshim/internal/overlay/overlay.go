@@ -143,13 +143,11 @@ func Load(opts Options) (*Result, error) {
 	// The user's graph and the compat packages' resolution are two go
 	// commands, run at once: the second costs no wall time.
 	var compat []*listedPackage
-	var compatErr, envErr error
-	var goenv map[string]string
+	var compatErr error
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		goenv, envErr = goEnv(dir, env, "GOMODCACHE", "GOMOD", "GOWORK")
 		args := append(append([]string{"-deps"}, opts.Flags...), module+"/compat/net", module+"/compat/http", module+"/compat/signal", httptestSwap.Compat)
 		compat, compatErr = goList(dir, env, args...)
 	}()
@@ -163,10 +161,6 @@ func Load(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if envErr != nil {
-		return nil, envErr
-	}
-	modcache := goenv["GOMODCACHE"]
 	mods := map[string]*modCopy{} // "path version" -> what to copy
 
 	res := &Result{Swaps: append([]rewrite.Swap(nil), rewrite.Swaps...), Packages: len(pkgs), imports: map[string][]string{}}
@@ -274,7 +268,7 @@ func Load(opts Options) (*Result, error) {
 			if cp == "" {
 				continue
 			}
-			if inCache(p.Dir, modcache) && p.Module != nil {
+			if inCache(p.Module) {
 				mp, mv, md := moduleOf(p.Module)
 				k := mp + " " + mv
 				if mods[k] == nil {
@@ -309,7 +303,11 @@ func Load(opts Options) (*Result, error) {
 		return res, requireErr
 	}
 	if len(mods) > 0 {
-		if res.Modfile, err = modcacheCopies(pkgs, mods, modcache, cacheDir, goenv, opts.Flags); err != nil {
+		goenv, err := goEnv(dir, env, "GOMOD", "GOWORK")
+		if err != nil {
+			return nil, err
+		}
+		if res.Modfile, err = modcacheCopies(pkgs, mods, cacheDir, goenv, opts.Flags); err != nil {
 			return nil, err
 		}
 	}
@@ -324,7 +322,7 @@ func Load(opts Options) (*Result, error) {
 // modcacheCopies copies the modules of mods, with every package of theirs
 // in the build graph, and writes the go.mod that replaces each with its
 // copy. It returns the go.mod's path.
-func modcacheCopies(pkgs []*listedPackage, mods map[string]*modCopy, modcache, cacheDir string, goenv map[string]string, flags []string) (string, error) {
+func modcacheCopies(pkgs []*listedPackage, mods map[string]*modCopy, cacheDir string, goenv map[string]string, flags []string) (string, error) {
 	if w := goenv["GOWORK"]; w != "" && w != "off" {
 		return "", fmt.Errorf("patching packages of the module cache needs -modfile, which workspace mode (%s) does not allow: run with GOWORK=off, or -skip those packages", w)
 	}
@@ -338,7 +336,7 @@ func modcacheCopies(pkgs []*listedPackage, mods map[string]*modCopy, modcache, c
 		return "", fmt.Errorf("patching packages of the module cache needs a main module's go.mod")
 	}
 	for _, p := range pkgs {
-		if p.Standard || p.Module == nil || !inCache(p.Dir, modcache) {
+		if p.Standard || !inCache(p.Module) {
 			continue
 		}
 		mp, mv, _ := moduleOf(p.Module)

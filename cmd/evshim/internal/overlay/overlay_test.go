@@ -386,20 +386,32 @@ func readTree(t *testing.T, root string) map[string]string {
 }
 
 // BenchmarkLoad measures overlay generation with a warm cache for modules
-// of n packages, each importing net and net/http: the go list of the
-// graph and a cache lookup per file.
+// of n packages, each importing net and net/http (op=overlay), against a
+// plain "go list -deps -json" of the same module (op=golist), which is
+// most of the work: the rest is a cache lookup per file and one go env.
 func BenchmarkLoad(b *testing.B) {
 	for _, n := range []int{25, 100, 400} {
-		b.Run(fmt.Sprintf("pkgs=%d", n), func(b *testing.B) {
-			files := map[string]string{}
-			main := "package main\n\nimport (\n"
-			for i := 0; i < n; i++ {
-				main += fmt.Sprintf("\t_ \"example.com/app/p%d\"\n", i)
-				files[fmt.Sprintf("app/p%d/p.go", i)] = fmt.Sprintf("package p%d\n\nimport (\n\t\"net\"\n\t\"net/http\"\n)\n\nvar _ = net.Dial\nvar _ = http.Get\n", i)
+		files := merge(depFiles)
+		main := "package main\n\nimport (\n"
+		for i := 0; i < n; i++ {
+			main += fmt.Sprintf("\t_ \"example.com/app/p%d\"\n", i)
+			files[fmt.Sprintf("app/p%d/p.go", i)] = fmt.Sprintf("package p%d\n\nimport (\n\t\"net\"\n\t\"net/http\"\n)\n\nvar _ = net.Dial\nvar _ = http.Get\n", i)
+		}
+		files["app/main.go"] = main + ")\n\nfunc main() {}\n"
+		files["app/evshim.go"] = evshimKeep
+		var app string
+		b.Run(fmt.Sprintf("pkgs=%d/op=golist", n), func(b *testing.B) {
+			app = fixture(b, files, true)
+			for i := 0; i < b.N; i++ {
+				cmd := exec.Command("go", "list", "-e", "-deps", "-json=ImportPath,Dir,GoFiles,Imports,Module", ".")
+				cmd.Dir = app
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Fatalf("go list: %v\n%s", err, out)
+				}
 			}
-			files["app/main.go"] = main + ")\n\nfunc main() {}\n"
-			files["app/evshim.go"] = evshimKeep
-			app := fixture(b, files, true)
+		})
+		b.Run(fmt.Sprintf("pkgs=%d/op=overlay", n), func(b *testing.B) {
+			app = fixture(b, files, true)
 			opts := overlay.Options{Dir: app, Patterns: []string{"."}}
 			if _, err := overlay.Load(opts); err != nil { // warm the cache
 				b.Fatal(err)
