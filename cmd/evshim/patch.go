@@ -23,8 +23,8 @@ var (
 
 const patchHelp = `usage: evshim %[1]s [-skip pattern]... [-v] [go %[1]s flags] [packages]%[2]s
 
-%[3]s patches the build at build time, as gevent's monkey.patch_all() patches a
-Python process: every package in the build graph outside the standard
+%[3]s runs "go %[1]s" on a patched build, as gevent's monkey.patch_all()
+patches a Python process: every package in the build graph outside the standard
 library that imports net, net/http or os/signal (or net/http/httptest, when
 the compat module in the build has github.com/evshim/evshim/compat/http/httptest)
 is compiled with those imports swapped for evshim's compat packages,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -208,6 +209,56 @@ func TestBuildMismatch(t *testing.T) {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr does not say %q:\n%s", want, stderr)
 		}
+	}
+}
+
+// TestOverlayCommand checks evshim overlay's outputs: the flags it prints
+// build the patched program with a plain go command, and -json reports
+// the patched files.
+func TestOverlayCommand(t *testing.T) {
+	app := patchModule(t)
+	code, stdout, stderr := runEvshim(t, "overlay", "-C", app, "-flags", ".")
+	flags := strings.Fields(stdout)
+	if code != 0 || len(flags) != 2 || !strings.HasPrefix(flags[0], "-overlay=") || !strings.HasPrefix(flags[1], "-modfile=") {
+		t.Fatalf("evshim overlay -flags: exit %d, output %q, want -overlay and -modfile (x/net is in the module cache)\n%s", code, stdout, stderr)
+	}
+	bin := filepath.Join(t.TempDir(), "app")
+	build := exec.Command("go", append(append([]string{"build"}, flags...), "-o", bin, ".")...)
+	build.Dir = app
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", strings.Join(flags, " "), err, out)
+	}
+	if got := runProgram(t, bin); !strings.Contains(got, "conn="+compatPrefix+"net.TCPConn") || !strings.Contains(got, "proxy="+compatPrefix+"net.TCPConn") {
+		t.Errorf("program built with the printed flags printed %q, want compat types", got)
+	}
+
+	code, stdout, stderr = runEvshim(t, "overlay", "-C", app, "-json", ".")
+	if code != 0 {
+		t.Fatalf("evshim overlay -json: exit %d\n%s", code, stderr)
+	}
+	var report struct {
+		Patched []struct {
+			Path  string
+			Files []struct{ Path string }
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &report); err != nil {
+		t.Fatalf("evshim overlay -json: %v\n%s", err, stdout)
+	}
+	var got []string
+	for _, p := range report.Patched {
+		for _, f := range p.Files {
+			got = append(got, p.Path+" "+filepath.Base(f.Path))
+		}
+	}
+	want := []string{
+		"example.com/dep/netdep netdep.go",
+		"golang.org/x/net/internal/socks client.go", "golang.org/x/net/internal/socks socks.go",
+		"golang.org/x/net/proxy dial.go", "golang.org/x/net/proxy direct.go", "golang.org/x/net/proxy per_host.go",
+		"golang.org/x/net/proxy proxy.go", "golang.org/x/net/proxy socks5.go",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("patched files (-want +got):\n%s", diff)
 	}
 }
 
