@@ -95,7 +95,19 @@ func patchRunner(goCmd string) func(args []string, stdout, stderr io.Writer) int
 		out := &headBuffer{max: 1 << 20}
 		cmd.Stdout = io.MultiWriter(stdout, out)
 		cmd.Stderr = io.MultiWriter(stderr, out)
+		var closers []io.Closer
+		if goCmd != "run" {
+			// Compile errors in a patched file name the original, not the
+			// copy. Not for run: the program's own output shares the go
+			// command's, and must not wait for a newline.
+			o1, o2 := res.Originals(stdout), res.Originals(stderr)
+			closers = append(closers, o1, o2)
+			cmd.Stdout, cmd.Stderr = io.MultiWriter(o1, out), io.MultiWriter(o2, out)
+		}
 		err = cmd.Run()
+		for _, c := range closers {
+			c.Close()
+		}
 		if err == nil {
 			return 0
 		}

@@ -205,10 +205,16 @@ func TestBuildMismatch(t *testing.T) {
 	for _, want := range []string{
 		"evshim: patched package example.com/app/user does not compile: *net/http.Server meets its compat counterpart.",
 		"-skip example.com/app/user keeps the build going",
+		// The go command's error and the explanation name the original
+		// file, at its own line, not the patched copy in the cache.
+		filepath.Join(filepath.Dir(app), "app", "user", "user.go") + ":9:",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr does not say %q:\n%s", want, stderr)
 		}
+	}
+	if strings.Contains(stderr, "-user.go") {
+		t.Errorf("stderr names the patched copy of user.go:\n%s", stderr)
 	}
 }
 

@@ -38,6 +38,7 @@ func (res *Result) Diagnose(output string) []Mismatch {
 	for _, p := range res.Patched {
 		patched[p.Path] = true
 	}
+	names := &originals{orig: res.copies()}
 	byPkg := map[string]*Mismatch{}
 	var order []string
 	pkg := ""
@@ -58,7 +59,7 @@ func (res *Result) Diagnose(output string) []Mismatch {
 			byPkg[pkg] = m
 			order = append(order, pkg)
 		}
-		m.Lines = append(m.Lines, strings.TrimSpace(line))
+		m.Lines = append(m.Lines, strings.TrimSpace(string(names.replace([]byte(line)))))
 		for _, t := range stdType.FindAllStringSubmatch(line, -1) {
 			typ := t[1] + t[2] + "." + t[3]
 			if !contains(m.Types, typ) {

@@ -433,3 +433,23 @@ func BenchmarkLoad(b *testing.B) {
 		})
 	}
 }
+
+// TestOriginals checks that copies' paths in the go command's output
+// become their originals', across writes that split lines.
+func TestOriginals(t *testing.T) {
+	key := strings.Repeat("ab", 32)
+	res := &overlay.Result{Patched: []overlay.Package{{Path: "example.com/p", Files: []overlay.File{
+		{Path: "/src/p/p.go", Copy: "/cache/ab/" + key + "-p.go"},
+	}}}}
+	var out strings.Builder
+	w := res.Originals(&out)
+	in := "# example.com/p\n../cache/ab/" + key + "-p.go:9:3: undefined: x\nother/" + strings.Repeat("cd", 32) + "-q.go:1:1: kept\nno newline"
+	for i := 0; i < len(in); i += 7 {
+		w.Write([]byte(in[i:min(i+7, len(in))]))
+	}
+	w.Close()
+	want := "# example.com/p\n/src/p/p.go:9:3: undefined: x\nother/" + strings.Repeat("cd", 32) + "-q.go:1:1: kept\nno newline"
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("output mismatch (-want +got):\n%s", diff)
+	}
+}
