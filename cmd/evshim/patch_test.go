@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -75,6 +76,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"example.com/dep/netdep"
 	"golang.org/x/net/proxy"
@@ -99,6 +101,8 @@ func main() {
 	}
 	defer c.Close()
 	fmt.Printf("%s proxy=%s\n", out, netdep.TypeName(c))
+	// Time for the loop's stats line (EVSHIM_STATS), when the loop runs.
+	time.Sleep(200 * time.Millisecond)
 }
 `,
 	"app/evshim.go": `package main
@@ -138,8 +142,19 @@ func TestBuildPatchedDependency(t *testing.T) {
 		}
 	}
 	want := "listener=" + compatPrefix + "net.TCPListener server=" + compatPrefix + "http.Server conn=" + compatPrefix + "net.TCPConn body=hello proxy=" + compatPrefix + "net.TCPConn\n"
-	if diff := cmp.Diff(want, runProgram(t, bin)); diff != "" {
+	got, stats := runProgramStats(t, bin)
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("patched program output (-want +got):\n%s", diff)
+	}
+	// The loop's own counters: the dependency's server accepted its
+	// connection on the loop, and both dials (the dependency's and the
+	// public module's) ended on it (a dial's handshake is the standard
+	// library's, then the socket is adopted by the loop).
+	if stats == "" {
+		t.Fatal("the patched program printed no loop stats: the loop never ran")
+	}
+	if a, d := statsValue(t, stats, "accepted"), statsValue(t, stats, "dialed")+statsValue(t, stats, "adopted"); a < 1 || d < 2 {
+		t.Errorf("loop stats %q: accepted %d, dialed+adopted %d; want at least 1 and 2", stats, a, d)
 	}
 
 	// Nothing changed: no file rewritten, no package compiled again (go
@@ -167,8 +182,8 @@ func TestBuildPatchedDependency(t *testing.T) {
 	if out, err := plain.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	if got := runProgram(t, bin); got != "listener=net.TCPListener server=net/http.Server conn=net.TCPConn body=hello proxy=net.TCPConn\n" {
-		t.Errorf("unpatched program printed %q, want the standard library's types", got)
+	if got, stats := runProgramStats(t, bin); got != "listener=net.TCPListener server=net/http.Server conn=net.TCPConn body=hello proxy=net.TCPConn\n" || stats != "" {
+		t.Errorf("unpatched program printed %q and loop stats %q, want the standard library's types and no loop", got, stats)
 	}
 }
 
@@ -353,15 +368,45 @@ func tidy(t *testing.T, dir string) {
 	}
 }
 
-// runProgram runs bin with no proxy configured and returns its output.
+// runProgram runs bin with no proxy configured and the loop's stats line
+// every 5 ms, and returns its standard output.
 func runProgram(t *testing.T, bin string) string {
 	t.Helper()
+	stdout, _ := runProgramStats(t, bin)
+	return stdout
+}
+
+// runProgramStats is runProgram that also returns the last loop stats line
+// that the program printed on standard error ("" when the loop never ran).
+func runProgramStats(t *testing.T, bin string) (stdout, stats string) {
+	t.Helper()
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "ALL_PROXY=", "all_proxy=", "NO_PROXY=", "no_proxy=")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Env = append(os.Environ(), "ALL_PROXY=", "all_proxy=", "NO_PROXY=", "no_proxy=", "EVSHIM_STATS=5ms")
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s: %v\n%s", bin, err, out.String())
+		t.Fatalf("%s: %v\n%s%s", bin, err, out.String(), errOut.String())
 	}
-	return out.String()
+	for _, l := range strings.Split(errOut.String(), "\n") {
+		if strings.HasPrefix(l, "evshim: stats ") {
+			stats = l
+		}
+	}
+	return out.String(), stats
+}
+
+// statsValue returns the value of key in a stats line.
+func statsValue(t *testing.T, stats, key string) int {
+	t.Helper()
+	for _, f := range strings.Fields(stats) {
+		if v, ok := strings.CutPrefix(f, key+"="); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				t.Fatalf("stats %q: %s: %v", stats, key, err)
+			}
+			return n
+		}
+	}
+	t.Fatalf("stats %q has no %s", stats, key)
+	return 0
 }
