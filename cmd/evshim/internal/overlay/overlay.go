@@ -202,7 +202,7 @@ func Load(opts Options) (*Result, error) {
 	}
 	for _, p := range pkgs {
 		name := p.name()
-		if p.Standard || evshimOwn(name) || (p.ForTest != "" && p.ImportPath == p.ForTest+".test") {
+		if p.Standard || evshimOwn(name) {
 			continue
 		}
 		res.imports[name] = append(res.imports[name], p.Imports...)
@@ -235,10 +235,11 @@ func Load(opts Options) (*Result, error) {
 		}
 		kept := map[string]bool{}
 		for _, f := range append(append([]string(nil), p.GoFiles...), p.CgoFiles...) {
-			path := f
-			if !filepath.IsAbs(path) {
-				path = filepath.Join(p.Dir, f)
+			if filepath.IsAbs(f) {
+				// Made by the go command, in its cache: a test's main.
+				continue
 			}
+			path := filepath.Join(p.Dir, f)
 			if seen[path] { // a test variant lists its package's files again
 				continue
 			}
