@@ -283,6 +283,32 @@ func TestOverlayCommand(t *testing.T) {
 	}
 }
 
+// TestBuildPublicMismatch builds a public module that cannot take the
+// patch as it is: golang.org/x/net/websocket hands its net.Dialer to
+// crypto/tls.Dialer, whose NetDialer field is the standard library's. The
+// error names the package, the type and the -skip, at the file's path in
+// the module cache; with that -skip the build goes on.
+func TestBuildPublicMismatch(t *testing.T) {
+	app := patchModule(t)
+	testenv.WriteTree(t, app, map[string]string{"ws/ws.go": "package ws\n\nimport \"golang.org/x/net/websocket\"\n\nvar Dial = websocket.Dial\n"})
+	code, _, stderr := runEvshim(t, "build", "-C", app, "./ws")
+	if code == 0 {
+		t.Fatalf("evshim build succeeded; want x/net/websocket's *net.Dialer mismatch")
+	}
+	for _, want := range []string{
+		"evshim: patched package golang.org/x/net/websocket does not compile: *net.Dialer meets its compat counterpart.",
+		"-skip golang.org/x/net/websocket keeps the build going",
+		string(filepath.Separator) + filepath.Join("golang.org", "x", "net@"),
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, stderr)
+		}
+	}
+	if code, _, stderr := runEvshim(t, "build", "-C", app, "-skip", "golang.org/x/net/websocket", "./ws"); code != 0 {
+		t.Errorf("with -skip golang.org/x/net/websocket: exit %d\n%s", code, stderr)
+	}
+}
+
 func TestBuildRequiresEvshim(t *testing.T) {
 	app := patchModule(t)
 	if err := os.Remove(filepath.Join(app, "evshim.go")); err != nil {

@@ -38,7 +38,7 @@ func (res *Result) Diagnose(output string) []Mismatch {
 	for _, p := range res.Patched {
 		patched[p.Path] = true
 	}
-	names := &originals{orig: res.copies()}
+	names := &originals{orig: res.copies(), mods: res.modDirs}
 	byPkg := map[string]*Mismatch{}
 	var order []string
 	pkg := ""

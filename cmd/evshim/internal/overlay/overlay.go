@@ -72,6 +72,9 @@ type Result struct {
 	// imports maps each package outside the standard library to its
 	// imports, for Diagnose.
 	imports map[string][]string
+	// modDirs maps the key (base name) of each module copy's directory to
+	// the module's directory in the module cache, for Originals.
+	modDirs map[string]string
 }
 
 // A Package is one patched package.
@@ -163,7 +166,7 @@ func Load(opts Options) (*Result, error) {
 	}
 	mods := map[string]*modCopy{} // "path version" -> what to copy
 
-	res := &Result{Swaps: append([]rewrite.Swap(nil), rewrite.Swaps...), Packages: len(pkgs), imports: map[string][]string{}}
+	res := &Result{Swaps: append([]rewrite.Swap(nil), rewrite.Swaps...), Packages: len(pkgs), imports: map[string][]string{}, modDirs: map[string]string{}}
 	requireErr := compatErr
 	if compatErr == nil {
 		requireErr = checkCompat(compat)
@@ -308,7 +311,11 @@ func Load(opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if res.Modfile, err = modcacheCopies(pkgs, mods, cacheDir, goenv, opts.Flags); err != nil {
+		// The copies hold the packages of the patched build: the user's
+		// graph and, new in it, the compat packages' dependencies (x/net's
+		// httpguts for compat/http).
+		all := append(append([]*listedPackage(nil), pkgs...), compat...)
+		if res.Modfile, err = res.modcacheCopies(all, mods, cacheDir, goenv, opts.Flags); err != nil {
 			return nil, err
 		}
 	}
@@ -323,7 +330,7 @@ func Load(opts Options) (*Result, error) {
 // modcacheCopies copies the modules of mods, with every package of theirs
 // in the build graph, and writes the go.mod that replaces each with its
 // copy. It returns the go.mod's path.
-func modcacheCopies(pkgs []*listedPackage, mods map[string]*modCopy, cacheDir string, goenv map[string]string, flags []string) (string, error) {
+func (res *Result) modcacheCopies(pkgs []*listedPackage, mods map[string]*modCopy, cacheDir string, goenv map[string]string, flags []string) (string, error) {
 	if w := goenv["GOWORK"]; w != "" && w != "off" {
 		return "", fmt.Errorf("patching packages of the module cache needs -modfile, which workspace mode (%s) does not allow: run with GOWORK=off, or -skip those packages", w)
 	}
@@ -352,6 +359,7 @@ func modcacheCopies(pkgs []*listedPackage, mods map[string]*modCopy, cacheDir st
 			return "", fmt.Errorf("copying %s: %w", k, err)
 		}
 		copies[k] = d
+		res.modDirs[filepath.Base(d)] = mc.dir
 	}
 	return writeModfile(cacheDir, gomod, copies)
 }

@@ -12,13 +12,17 @@ import (
 // the original's base name.
 var copyName = regexp.MustCompile(`[^\s:"']*[0-9a-f]{64}-[^\s:"'/]+\.go`)
 
+// modCopyDir matches the directory of a module copy (see modcache.go) at
+// the start of a path, with the path before it: "mod/", the key, "/".
+var modCopyDir = regexp.MustCompile(`[^\s:"']*mod/([0-9a-f]{32})/`)
+
 // Originals returns a writer that passes the go command's output to w with
 // the path of every patched copy replaced by its original's, so that a
 // compile error in a patched file names the file the user knows (the
 // lines and columns are the original's already). It works on whole lines;
 // Close writes a last line that lacks a newline.
 func (res *Result) Originals(w io.Writer) io.WriteCloser {
-	return &originals{w: w, orig: res.copies()}
+	return &originals{w: w, orig: res.copies(), mods: res.modDirs}
 }
 
 // copies maps each patched copy's base name to its original's path.
@@ -35,6 +39,7 @@ func (res *Result) copies() map[string]string {
 type originals struct {
 	w    io.Writer
 	orig map[string]string // copy's base name -> original path
+	mods map[string]string // module copy's key -> the module's directory
 	buf  []byte            // an incomplete last line
 }
 
@@ -52,15 +57,24 @@ func (o *originals) Write(p []byte) (int, error) {
 }
 
 func (o *originals) replace(b []byte) []byte {
-	if len(o.orig) == 0 {
-		return b
+	if len(o.orig) > 0 {
+		b = copyName.ReplaceAllFunc(b, func(m []byte) []byte {
+			if path, ok := o.orig[filepath.Base(string(m))]; ok {
+				return []byte(path)
+			}
+			return m
+		})
 	}
-	return copyName.ReplaceAllFunc(b, func(m []byte) []byte {
-		if path, ok := o.orig[filepath.Base(string(m))]; ok {
-			return []byte(path)
-		}
-		return m
-	})
+	if len(o.mods) > 0 {
+		b = modCopyDir.ReplaceAllFunc(b, func(m []byte) []byte {
+			key := modCopyDir.FindSubmatch(m)[1]
+			if dir, ok := o.mods[string(key)]; ok {
+				return []byte(dir + string(filepath.Separator))
+			}
+			return m
+		})
+	}
+	return b
 }
 
 // Close writes what is left of the output.
