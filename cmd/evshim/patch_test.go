@@ -233,6 +233,41 @@ func TestBuildMismatch(t *testing.T) {
 	}
 }
 
+// TestTestCommand runs a test of the main module with evshim test: its
+// own net import is patched (the test passes only on compat/net), and go
+// test's flags go through. The plain go test of it fails.
+func TestTestCommand(t *testing.T) {
+	app := patchModule(t)
+	testenv.WriteTree(t, app, map[string]string{"onloop_test.go": `package main
+
+import (
+	"net"
+	"reflect"
+	"testing"
+)
+
+func TestOnLoop(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if got := reflect.TypeOf(l).Elem().PkgPath(); got != "github.com/evshim/evshim/compat/net" {
+		t.Fatalf("listener from %s", got)
+	}
+}
+`})
+	code, stdout, stderr := runEvshim(t, "test", "-C", app, "-count=1", "-run", "TestOnLoop", "-v", ".")
+	if code != 0 || !strings.Contains(stdout, "--- PASS: TestOnLoop") {
+		t.Errorf("evshim test: exit %d\n%s%s", code, stdout, stderr)
+	}
+	plain := exec.Command("go", "test", "-count=1", "-run", "TestOnLoop", ".")
+	plain.Dir = app
+	if out, err := plain.CombinedOutput(); err == nil || !strings.Contains(string(out), "listener from net") {
+		t.Errorf("plain go test: err %v, want the test to fail on the standard library\n%s", err, out)
+	}
+}
+
 // TestOverlayCommand checks evshim overlay's outputs: the flags it prints
 // build the patched program with a plain go command, and -json reports
 // the patched files.
