@@ -5,7 +5,11 @@
 // copies kept in a content-keyed cache, and writes a go command overlay
 // file ("go build -overlay=FILE") that points the build at the copies.
 // It is gevent's monkey.patch_all() done by the compiler: the source tree
-// and the module cache are never written.
+// and the module cache are never written. The go command refuses overlays
+// of module cache files, so a module from the cache with a package to
+// patch is copied into the cache with its patched files in place, and a
+// go.mod for -modfile ([Result].Modfile) replaces the module with the
+// copy.
 //
 // Which packages are patched is explicit. Every package outside the
 // standard library that imports a swapped package is, except evshim's own
