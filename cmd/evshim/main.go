@@ -38,6 +38,10 @@ var commands = []*command{
 	rewriteCommand,
 	checkCommand,
 	doctorCommand,
+	buildCommand,
+	testCommand,
+	runCommand,
+	overlayCommand,
 }
 
 func main() {
