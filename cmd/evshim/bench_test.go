@@ -85,8 +85,10 @@ type loadResult struct {
 func TestBenchLoadExitStatus(t *testing.T) {
 	var every5th atomic.Int64
 	handlers := map[string]http.HandlerFunc{
-		"ok":    func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "hello\n") },
-		"500":   func(w http.ResponseWriter, r *http.Request) { http.Error(w, "failing on purpose", http.StatusInternalServerError) },
+		"ok": func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "hello\n") },
+		"500": func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "failing on purpose", http.StatusInternalServerError)
+		},
 		"reset": resetHandler(t),
 		"some500": func(w http.ResponseWriter, r *http.Request) {
 			if every5th.Add(1)%5 == 0 {

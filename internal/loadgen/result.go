@@ -57,7 +57,7 @@ const barWidth = 40
 // WriteHistogram draws r.Distribution as text, one bar per bin, with each
 // bin's share of the responses and the cumulative share up to its end:
 //
-//	  1.2ms -   1.5ms |########                                |  12.5%  37.1%  1234
+//	1.2ms -   1.5ms |########                                |  12.5%  37.1%  1234
 func (r *Result) WriteHistogram(w io.Writer) error {
 	var b strings.Builder
 	bins := r.Distribution
