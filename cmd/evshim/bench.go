@@ -34,6 +34,11 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		case "help":
 			benchUsage(stderr)
 			return 0
+		case "-h", "-help", "--help":
+			// "evshim help bench" lands here too: name both subcommands
+			// before the sweep's own flags.
+			benchUsage(stderr)
+			fmt.Fprintln(stderr)
 		}
 	}
 	return runSweep(args, stdout, stderr)
