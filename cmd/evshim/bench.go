@@ -34,6 +34,11 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		case "help":
 			benchUsage(stderr)
 			return 0
+		case "-h", "-help", "--help":
+			// "evshim help bench" lands here too: name both subcommands
+			// before the sweep's own flags.
+			benchUsage(stderr)
+			fmt.Fprintln(stderr)
 		}
 	}
 	return runSweep(args, stdout, stderr)
@@ -50,12 +55,19 @@ run "evshim bench -h" or "evshim bench load -h" for their flags
 const benchLoadHelp = `usage: evshim bench load [flags] URL
 
 Load an HTTP/1.1 server and report requests per second, latency
-percentiles and errors by kind. The flags mean what they mean for ab.
+percentiles and errors by kind. -n, -c, -k, -r, -t and -s mean what they
+mean for ab.
 
 Examples:
   evshim bench load -n 100000 -c 100 -k http://127.0.0.1:8080/
-  evshim bench load -t 30s -c 1000 -k -r -json http://127.0.0.1:8080/ > run.json
+  evshim bench load -t 30s -c 1000 -k -hist http://127.0.0.1:8080/
+  evshim bench load -t 30s -c 1000 -k -r -allow-errors -json http://127.0.0.1:8080/ > run.json
   evshim bench load -n 1000 -m POST -H 'Content-Type: text/plain' -body hello http://127.0.0.1:8080/echo
+
+Exit status: 0 when every request got a response below 400; 1 when any
+request failed (an error, or a status of 400 or more) unless -allow-errors
+is given, or when the run was interrupted; 2 on a usage error or when the
+target cannot be resolved.
 
 flags:
 `
@@ -89,10 +101,33 @@ func (s secondsFlag) Set(v string) error {
 	return nil
 }
 
+// loadFlags are bench load's command line: the generator's Config and
+// what the command itself does with the result.
+type loadFlags struct {
+	cfg         loadgen.Config
+	body        string
+	asJSON      bool
+	hist        bool
+	allowErrors bool
+	set         map[string]bool // the flags given on the command line
+}
+
+// configFlag names the flag that sets each loadgen.Config field, for
+// loadgen's errors: users know the flags, not the fields.
+var configFlag = map[string]string{
+	"URL":         "URL",
+	"Method":      "-m",
+	"Header":      "-H",
+	"Requests":    "-n",
+	"Concurrency": "-c",
+	"Duration":    "-t",
+	"Timeout":     "-s",
+	"Sources":     "-sources",
+}
+
 func runBenchLoad(args []string, stdout, stderr io.Writer) int {
-	var cfg loadgen.Config
-	var body string
-	var asJSON bool
+	var lf loadFlags
+	cfg := &lf.cfg
 	fs := flag.NewFlagSet("bench load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -103,41 +138,52 @@ func runBenchLoad(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Concurrency, "c", 1, "`connections` making requests at the same time")
 	fs.BoolVar(&cfg.KeepAlive, "k", false, "keep-alive: reuse connections (default: one connection per request)")
 	fs.BoolVar(&cfg.ContinueOnError, "r", false, "go on after errors (default: stop at the first)")
+	fs.BoolVar(&lf.allowErrors, "allow-errors", false, "exit 0 even when requests fail or get a status of 400 or more; implies -r")
 	fs.Var(secondsFlag{&cfg.Duration}, "t", "stop after this `time` (seconds or a duration)")
 	fs.Var(secondsFlag{&cfg.Timeout}, "s", "per-request `timeout`, dial included (default 30s)")
 	fs.StringVar(&cfg.Method, "m", "", "request `method` (default GET, or POST with -body)")
 	fs.Var((*headerFlag)(&cfg.Header), "H", "request `header` \"Name: value\" (repeatable)")
-	fs.StringVar(&body, "body", "", "request `body`; @file reads it from file")
-	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
-	fs.IntVar(&cfg.Sources, "sources", 0, "loopback source addresses to spread connections over (default 16, -1 for none)")
+	fs.StringVar(&lf.body, "body", "", "request `body`; @file reads it from file")
+	fs.BoolVar(&lf.asJSON, "json", false, "print the result as JSON")
+	fs.BoolVar(&lf.hist, "hist", false, "add a latency histogram: text bars, or \"histogram\" bins in the JSON")
+	fs.IntVar(&cfg.Sources, "sources", 16, "loopback source `addresses` to spread connections over; -1 for the kernel's choice")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
+	lf.set = make(map[string]bool)
+	fs.Visit(func(f *flag.Flag) { lf.set[f.Name] = true })
 	if fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "evshim bench load: want exactly one URL")
 		fs.Usage()
 		return 2
 	}
 	cfg.URL = fs.Arg(0)
-	if rest, ok := strings.CutPrefix(body, "@"); ok {
+	if err := lf.check(); err != nil {
+		fmt.Fprintf(stderr, "evshim bench load: %v\n", err)
+		return 2
+	}
+	if rest, ok := strings.CutPrefix(lf.body, "@"); ok {
 		b, err := os.ReadFile(rest)
 		if err != nil {
-			fmt.Fprintf(stderr, "evshim bench load: %v\n", err)
+			fmt.Fprintf(stderr, "evshim bench load: -body: %v\n", err)
 			return 2
 		}
 		cfg.Body = b
-	} else if body != "" {
-		cfg.Body = []byte(body)
+	} else if lf.body != "" {
+		cfg.Body = []byte(lf.body)
 	}
 	if cfg.Method == "" && cfg.Body != nil {
 		cfg.Method = "POST"
 	}
-	g, err := loadgen.New(cfg)
+	if lf.allowErrors {
+		cfg.ContinueOnError = true
+	}
+	g, err := loadgen.New(*cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "evshim bench load: %v\n", err)
+		fmt.Fprintf(stderr, "evshim bench load: %s\n", flagError(err))
 		return 2
 	}
 	checkFileLimit(g.Config().Concurrency, stderr)
@@ -151,20 +197,88 @@ func runBenchLoad(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "evshim bench load: %v\n", runErr)
 		return 2
 	}
-	if asJSON {
+	return lf.report(res, runErr, stdout, stderr)
+}
+
+// check validates the flags given, each in its own name: loadgen.Config
+// takes a zero to mean a default, but "-c 0" on a command line is a
+// mistake, not a request for the default.
+func (lf *loadFlags) check() error {
+	cfg := &lf.cfg
+	switch {
+	case lf.set["n"] && cfg.Requests < 1:
+		return fmt.Errorf("-n %d: want 1 or more requests (leave -n out and give -t for no limit)", cfg.Requests)
+	case cfg.Concurrency < 1:
+		return fmt.Errorf("-c %d: want 1 or more connections", cfg.Concurrency)
+	case lf.set["t"] && cfg.Duration <= 0:
+		return fmt.Errorf("-t %v: want a positive time", cfg.Duration)
+	case lf.set["s"] && cfg.Timeout <= 0:
+		return fmt.Errorf("-s %v: want a positive timeout", cfg.Timeout)
+	case lf.set["m"] && cfg.Method == "":
+		return errors.New(`-m "": want a method such as GET`)
+	case cfg.Sources == 0 || cfg.Sources < -1:
+		return fmt.Errorf("-sources %d: want 1 or more addresses, or -1 for the kernel's choice", cfg.Sources)
+	case cfg.Duration == 0 && cfg.Concurrency > max(cfg.Requests, 1):
+		return fmt.Errorf("-c %d is more than -n %d: every connection makes at least one request (or give -t)", cfg.Concurrency, max(cfg.Requests, 1))
+	}
+	return nil
+}
+
+// flagError rewrites a loadgen.ConfigError in terms of the flag that set
+// the field. Other errors are returned as they are.
+func flagError(err error) string {
+	var ce *loadgen.ConfigError
+	if errors.As(err, &ce) {
+		if name, ok := configFlag[ce.Field]; ok {
+			return name + " " + ce.Value + ": " + ce.Reason
+		}
+	}
+	return err.Error()
+}
+
+// report prints res and returns the exit status.
+func (lf *loadFlags) report(res *loadgen.Result, runErr error, stdout, stderr io.Writer) int {
+	var err error
+	if lf.hist {
+		res.SetDistribution(loadgen.HistogramBins)
+	}
+	if lf.asJSON {
 		err = writeJSON(stdout, res)
 	} else {
 		err = res.WriteText(stdout)
+		if err == nil && lf.hist {
+			err = res.WriteHistogram(stdout)
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "evshim bench load: %v\n", err)
 		return 2
 	}
-	if runErr != nil {
-		fmt.Fprintf(stderr, "evshim bench load: stopped: %v\n", runErr)
+	switch {
+	case runErr != nil && errors.Is(runErr, context.Canceled):
+		fmt.Fprintln(stderr, "evshim bench load: interrupted")
+		return 1
+	case runErr != nil:
+		fmt.Fprintf(stderr, "evshim bench load: stopped at the first failed request (-r goes on): %v\n", runErr)
+		return 1
+	case res.ErrorsTotal > 0 && !lf.allowErrors:
+		fmt.Fprintf(stderr, "evshim bench load: %d of %d requests failed (%s); -allow-errors exits 0 despite them\n",
+			res.ErrorsTotal, res.Responses+res.ErrorsTotal-res.Errors[loadgen.BadStatus.String()], failedKinds(res))
 		return 1
 	}
 	return 0
+}
+
+// failedKinds lists the error kinds of res that occurred, "reset 3,
+// bad_status 2", in loadgen's order.
+func failedKinds(res *loadgen.Result) string {
+	var parts []string
+	for _, k := range loadgen.Kinds() {
+		if n := res.Errors[k.String()]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", k, n))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // checkFileLimit raises RLIMIT_NOFILE and says so when it cannot cover

@@ -20,7 +20,8 @@ func fixture(name string) string {
 func fixedNofile(t *testing.T, soft, hard uint64) {
 	t.Helper()
 	testHookDoctorNofile = func() (doctor.Rlimit, error) { return doctor.Rlimit{Soft: soft, Hard: hard}, nil }
-	t.Cleanup(func() { testHookDoctorNofile = nil })
+	testHookDoctorInherited = testHookDoctorNofile
+	t.Cleanup(func() { testHookDoctorNofile, testHookDoctorInherited = nil, nil })
 }
 
 // evshim runs the command line args and returns the exit status and output.
@@ -123,5 +124,36 @@ func TestDoctorHere(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "evshim doctor: 1000 connections") || !strings.Contains(stdout, "RLIMIT_NOFILE") {
 		t.Errorf("unexpected output:\n%s", stdout)
+	}
+}
+
+func TestDoctorRole(t *testing.T) {
+	fixedNofile(t, 65536, 65536)
+	// 60k connections against the tuned fixture: only its 55536 local
+	// ports fall short, and only a machine that dials needs them.
+	tests := []struct {
+		role string
+		want int
+	}{
+		{role: "serve", want: 0},
+		{role: "load", want: 1},
+		{role: "both", want: 1},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := evshim(t, "doctor", "-proc", fixture("pass"), "-conns", "60000", "-role", tt.role)
+		if code != tt.want {
+			t.Errorf("-role %s: exit %d, want %d\n%s%s", tt.role, code, tt.want, stdout, stderr)
+		}
+		if !strings.Contains(stdout, ", role "+tt.role) {
+			t.Errorf("-role %s: the heading does not name the role:\n%s", tt.role, stdout)
+		}
+	}
+	code, _, stderr := evshim(t, "doctor", "-role", "proxy")
+	if code != 2 || !strings.Contains(stderr, `-role "proxy": want serve, load or both`) {
+		t.Errorf("-role proxy: exit %d, stderr %q; want 2 and the flag named", code, stderr)
+	}
+	code, _, stderr = evshim(t, "doctor", "-rate", "-3")
+	if code != 2 || !strings.Contains(stderr, "-rate -3: want 0 or more") {
+		t.Errorf("-rate -3: exit %d, stderr %q; want 2 and the flag named", code, stderr)
 	}
 }

@@ -10,8 +10,10 @@
 //	rewrite  swap net, net/http and os/signal imports for the compat packages (and back)
 //	check    report code that still bypasses the event loop
 //	doctor   check the Linux limits that a given number of connections needs
+//	version  print evshim's module version and the Go version it was built with
 //
-// Run "evshim <command> -h" for the flags and examples of each command.
+// Run "evshim help <command>" or "evshim <command> -h" for the flags and
+// examples of each command.
 //
 // Exit status: 0 on success, 1 when a command found problems (check, doctor),
 // 2 on a usage error or a failure to run.
@@ -42,6 +44,7 @@ var commands = []*command{
 	testCommand,
 	runCommand,
 	overlayCommand,
+	versionCommand,
 }
 
 func main() {
@@ -49,21 +52,42 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+	switch {
+	case len(args) == 0:
 		usage(stderr)
-		if len(args) == 0 {
+		return 2
+	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || (args[0] == "help" && len(args) == 1):
+		usage(stderr)
+		return 0
+	case args[0] == "help":
+		// "evshim help bench load" is "evshim bench load -h": every
+		// command prints its own usage for -h and exits 0.
+		c := lookup(args[1])
+		if c == nil {
+			fmt.Fprintf(stderr, "evshim help: unknown command %q\n", args[1])
+			usage(stderr)
 			return 2
 		}
-		return 0
+		return c.run(append(args[2:len(args):len(args)], "-h"), stdout, stderr)
+	case args[0] == "-version" || args[0] == "--version":
+		return versionCommand.run(nil, stdout, stderr)
 	}
-	for _, c := range commands {
-		if c != nil && c.name == args[0] {
-			return c.run(args[1:], stdout, stderr)
-		}
+	if c := lookup(args[0]); c != nil {
+		return c.run(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "evshim: unknown command %q\n", args[0])
 	usage(stderr)
 	return 2
+}
+
+// lookup returns the command called name, or nil.
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c != nil && c.name == name {
+			return c
+		}
+	}
+	return nil
 }
 
 func usage(w io.Writer) {
@@ -76,5 +100,5 @@ func usage(w io.Writer) {
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, `run "evshim <command> -h" for its flags and examples`)
+	fmt.Fprintln(w, `run "evshim help <command>" for its flags and examples`)
 }

@@ -6,20 +6,25 @@ import (
 	"syscall"
 )
 
-// Change is what Apply did, or could not do, for one failing check.
+// Change is what Apply did, or could not do, for one value. Every Change
+// says why: Reason why the value should change, Why why it was not.
 type Change struct {
-	Name string `json:"name"`           // sysctl key, or the check's name when nothing was written
-	From string `json:"from,omitempty"` // the value before
-	To   string `json:"to,omitempty"`   // the value written, or that would have been
-	Done bool   `json:"done"`
-	Why  string `json:"why,omitempty"` // when not Done: the reason
+	Name   string `json:"name"`             // sysctl key, or the check's name when there is no value to write
+	From   string `json:"from,omitempty"`   // the value before
+	To     string `json:"to,omitempty"`     // the value written, or that would have been
+	After  string `json:"after,omitempty"`  // the value read back afterwards
+	Done   bool   `json:"done"`             // the value was written
+	Reason string `json:"reason,omitempty"` // why the value should change: the shortfall it fixes
+	Why    string `json:"why,omitempty"`    // when not Done: why not
 }
 
 // Apply writes the sysctl values that fix r's failing checks, in r's
-// order, and returns one Change per value and one per failing check it
-// cannot fix (RLIMIT_NOFILE, for one, belongs to each process). It never
-// lowers a value. Writes go to /proc/sys directly: they need root and last
-// until reboot; each check's Fix holds the sysctl.d line that persists it.
+// order, and returns one Change per value, written or not, with the value
+// before and after and the reason; one per value it leaves alone on
+// purpose (tcp_tw_reuse=2, for one); and one per failing check it cannot
+// fix (RLIMIT_NOFILE belongs to each process). It never lowers a value.
+// Writes go to /proc/sys directly: they need root and last until reboot;
+// each check's Fix holds the sysctl.d line that persists it.
 //
 // r must come from Run with the same cfg. Apply returns an error only when
 // cfg's proc root cannot be used; a write that fails is a Change with Why.
@@ -31,6 +36,10 @@ func Apply(cfg Config, r *Report) ([]Change, error) {
 	}
 	var out []Change
 	for _, c := range r.Checks {
+		for _, s := range c.held {
+			now := m.display(s.key)
+			out = append(out, Change{Name: s.key, From: now, To: s.value, After: now, Why: s.why})
+		}
 		if c.Status != Fail {
 			continue
 		}
@@ -43,13 +52,14 @@ func Apply(cfg Config, r *Report) ([]Change, error) {
 			continue
 		}
 		for _, s := range c.set {
-			from, _ := m.read(s.key)
-			ch := Change{Name: s.key, From: from, To: s.value}
+			from := m.display(s.key)
+			ch := Change{Name: s.key, From: from, To: s.value, Reason: s.why}
 			if err := m.write(s.key, s.value); err != nil {
 				ch.Why = writeError(err)
 			} else {
 				ch.Done = true
 			}
+			ch.After = m.display(s.key)
 			out = append(out, ch)
 		}
 	}

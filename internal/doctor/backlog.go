@@ -26,6 +26,14 @@ func backlogFormula(t target) string {
 
 // checkBacklog checks the listen queues and SYN cookies.
 func checkBacklog(m *machine, t target) []Check {
+	if !t.role.serves() {
+		const why = "listen queues and SYN handling matter to a machine that accepts connections"
+		return []Check{
+			notForRole("net.core.somaxconn", t, why),
+			notForRole("net.ipv4.tcp_max_syn_backlog", t, why),
+			notForRole("net.ipv4.tcp_syncookies", t, why),
+		}
+	}
 	need := backlogNeed(t)
 	var out []Check
 
@@ -37,7 +45,8 @@ func checkBacklog(m *machine, t target) []Check {
 				"Go's net.Listen asks for somaxconn itself (src/net/sock_linux.go), so raising it needs no code change. " +
 				"Overflow stalls clients for a second or more (ListenOverflows in nstat)"}
 		if v < need {
-			c = c.withSet("net.core.somaxconn", itoa(need))
+			c = c.withSet("net.core.somaxconn", itoa(need),
+				fmt.Sprintf("%d < %d: a listen queue must hold the connections that arrive during a %s accept stall", v, need, seconds(acceptStall)))
 		}
 		out = append(out, c)
 	}
@@ -56,7 +65,8 @@ func checkBacklog(m *machine, t target) []Check {
 			c.Note += "; cookies carry fewer TCP options, so raise it if overflows are routine"
 			c.Fix = sysctlFix("net.ipv4.tcp_max_syn_backlog", itoa(need))
 		default:
-			c = c.withSet("net.ipv4.tcp_max_syn_backlog", itoa(need))
+			c = c.withSet("net.ipv4.tcp_max_syn_backlog", itoa(need),
+				fmt.Sprintf("%d < %d and tcp_syncookies is off: SYNs past the backlog are dropped and clients wait 1 s or more", v, need))
 		}
 		out = append(out, c)
 	}

@@ -38,7 +38,8 @@ func checkConntrack(m *machine, t target) []Check {
 			"a full table drops new connections' packets and logs \"nf_conntrack: table full, dropping packet\""}
 	switch {
 	case limit < need:
-		c = c.withSet(key, itoa(need+count))
+		c = c.withSet(key, itoa(need+count),
+			fmt.Sprintf("%d entries < %d needed plus %d in use: a full table drops new connections' packets", limit, need, count))
 	case limit < need+count:
 		c.Status = Warn
 		c.Note += "; the entries in use may include the target's own connections"

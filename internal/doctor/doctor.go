@@ -10,6 +10,10 @@ import (
 // Config is the target to check and where to read the machine's settings.
 // The zero value checks this machine for a process with no connections.
 type Config struct {
+	// Role is what the machine does with its connections: [Serve],
+	// [Load] or [Both]. Each role is judged on the settings it needs
+	// only; the others are reported as skipped. Empty means Both.
+	Role Role
 	// Conns is the number of connections one process holds open at the
 	// same time. A benchmark that dials and serves in one process holds
 	// two descriptors per connection: pass twice the count.
@@ -21,11 +25,38 @@ type Config struct {
 	// elsewhere it means there is none and the sysctl checks are skipped.
 	Proc string
 	// Nofile returns the RLIMIT_NOFILE to check. Nil means this process's,
-	// from getrlimit(2).
+	// from getrlimit(2): since Go 1.19 a soft limit the Go runtime raised
+	// at start.
 	Nofile func() (Rlimit, error)
+	// Inherited returns the RLIMIT_NOFILE this process was started with,
+	// before the Go runtime raised its soft limit: what a shell gives every
+	// program it starts. Nil means asking a child shell ("ulimit -Sn;
+	// ulimit -Hn"), since os/exec starts children with the inherited soft
+	// limit restored.
+	Inherited func() (Rlimit, error)
 	// PageSize is the unit of net.ipv4.tcp_mem. Zero means os.Getpagesize.
 	PageSize int
 }
+
+// Role is what a machine does with its connections.
+type Role string
+
+const (
+	// Serve accepts connections: it needs descriptors and listen queues,
+	// and no local ports (an accepted connection uses the listener's).
+	Serve Role = "serve"
+	// Load dials connections, as a load generator, a proxy or a client
+	// does: it needs descriptors and local ports, and no listen queues.
+	Load Role = "load"
+	// Both dials and serves, as a benchmark on one host does.
+	Both Role = "both"
+)
+
+// serves reports whether r accepts connections.
+func (r Role) serves() bool { return r != Load }
+
+// dials reports whether r dials connections.
+func (r Role) dials() bool { return r != Serve }
 
 // Status is the verdict on one setting.
 type Status int
@@ -70,14 +101,17 @@ type Check struct {
 	Fix    []string `json:"fix,omitempty"`  // commands or unit settings that raise it; set when Status is Warn or Fail
 
 	set     []sysctl // what Apply writes for a Fail; empty when it can write nothing
+	held    []sysctl // values Apply could write but leaves alone on purpose; why says why
 	cantFix string   // for a Fail that Apply cannot fix: why not
 }
 
-// sysctl is one value Apply may write.
-type sysctl struct{ key, value string }
+// sysctl is one value Apply may write, and why: the reason is printed next
+// to the change, so that no value changes without one.
+type sysctl struct{ key, value, why string }
 
 // Report is the result of Run.
 type Report struct {
+	Role    Role     `json:"role"`
 	Conns   int      `json:"conns"`
 	Rate    int      `json:"rate"`
 	Facts   Facts    `json:"facts"`
@@ -114,12 +148,25 @@ func Run(cfg Config) (*Report, error) {
 	if cfg.Conns < 0 || cfg.Rate < 0 {
 		return nil, fmt.Errorf("doctor: negative target: %d connections, %d per second", cfg.Conns, cfg.Rate)
 	}
+	role := cfg.Role
+	switch role {
+	case "":
+		role = Both
+	case Serve, Load, Both:
+	default:
+		return nil, fmt.Errorf("doctor: unknown role %q; want serve, load or both", role)
+	}
 	m, err := cfg.machine()
 	if err != nil {
 		return nil, err
 	}
-	t := target{conns: int64(cfg.Conns), rate: int64(cfg.Rate)}
-	r := &Report{Conns: cfg.Conns, Rate: cfg.Rate, Facts: readFacts(m)}
+	read := cfg.Inherited
+	if read == nil {
+		read = getInherited
+	}
+	m.inherited, m.inheritedOK = read()
+	t := target{role: role, conns: int64(cfg.Conns), rate: int64(cfg.Rate)}
+	r := &Report{Role: role, Conns: cfg.Conns, Rate: cfg.Rate, Facts: readFacts(m)}
 	r.Checks = append(r.Checks, checkNofile(m, t)...)
 	if m.root == "" {
 		r.Checks = append(r.Checks, Check{Name: "sysctl", Value: errNoProc.Error(), Status: Skip,
@@ -136,8 +183,14 @@ func Run(cfg Config) (*Report, error) {
 
 // target is the load a Run checks for.
 type target struct {
+	role  Role  // never empty
 	conns int64 // open at once
 	rate  int64 // new per second
+}
+
+// notForRole is the Check for a setting that t's role does not need.
+func notForRole(name string, t target, why string) Check {
+	return Check{Name: name, Value: "not checked for role " + string(t.role), Status: Skip, Note: why}
 }
 
 // skipped is the Check for a setting that could not be read.
@@ -160,10 +213,11 @@ func sysctlFix(key, value string) []string {
 	}
 }
 
-// withSet makes c a Fail that Apply fixes by writing key=value.
-func (c Check) withSet(key, value string) Check {
+// withSet makes c a Fail that Apply fixes by writing key=value, for the
+// reason why.
+func (c Check) withSet(key, value, why string) Check {
 	c.Status = Fail
-	c.set = append(c.set, sysctl{key, value})
+	c.set = append(c.set, sysctl{key, value, why})
 	c.Fix = append(c.Fix, sysctlFix(key, value)...)
 	return c
 }

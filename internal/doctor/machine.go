@@ -17,7 +17,11 @@ type machine struct {
 	root     string // proc root; "" when there is none to read
 	nofile   Rlimit
 	nofileOK error // nil when nofile was read
-	pageSize int
+	// inherited is the RLIMIT_NOFILE this process started with; read by
+	// Run only, as it may start a process.
+	inherited   Rlimit
+	inheritedOK error // nil when inherited was read
+	pageSize    int
 }
 
 // errNoProc is the reason sysctl checks are skipped on systems without a
@@ -65,6 +69,16 @@ func (m *machine) read(key string) (string, error) {
 		return "", err
 	}
 	return strings.TrimSpace(string(b)), nil
+}
+
+// display returns the sysctl key's value as one line with single spaces
+// ("32768 60999", not the kernel's tab), or why it could not be read.
+func (m *machine) display(key string) string {
+	s, err := m.read(key)
+	if err != nil {
+		return "unreadable: " + err.Error()
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // exists reports whether the sysctl key is present: a removed knob such as

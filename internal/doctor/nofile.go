@@ -12,13 +12,18 @@ func nofileNeed(t target) int64 { return t.conns + reserveFDs }
 
 // nofileNote says what a Go process does with its soft limit. Since Go 1.19
 // the runtime raises its own soft limit to the hard limit at start
-// (go.dev/issue/46279; go1.26 sets hard-1, see src/syscall/rlimit.go) and
+// (go.dev/issue/46279; current releases set hard-1, src/syscall/rlimit.go) and
 // restores the inherited value for the children os/exec starts.
-const nofileNote = "Go programs raise their soft limit to the hard limit at start (go.dev/issue/46279), " +
-	"so for an evshim server the hard limit decides; programs in other languages get the soft limit"
+const nofileNote = "Go programs (1.19 on) raise their soft limit to the hard limit at start (go.dev/issue/46279; " +
+	"current releases set hard-1) and give the children they start the inherited one back. So for an evshim server " +
+	"the hard limit decides, while programs in other languages, and Go programs that set the limit themselves, " +
+	"run with the inherited soft limit"
 
 // checkNofile checks RLIMIT_NOFILE: each connection is one descriptor, and
-// accept or dial past the soft limit fails with EMFILE.
+// accept or dial past the soft limit fails with EMFILE. It reports the
+// soft limit twice, as programs find it (inherited) and as a Go program
+// has it after the runtime raised it (this process's), so that neither
+// is mistaken for the other.
 func checkNofile(m *machine, t target) []Check {
 	if m.nofileOK != nil {
 		return []Check{skipped("RLIMIT_NOFILE", m.nofileOK)}
@@ -26,16 +31,31 @@ func checkNofile(m *machine, t target) []Check {
 	need := nofileNeed(t)
 	needs := fmt.Sprintf(">= %d (%d connections + %d reserve)", need, t.conns, reserveFDs)
 	lim := m.nofile
+	var out []Check
 
-	soft := Check{Name: "RLIMIT_NOFILE soft", Value: formatLimit(lim.Soft), Need: needs, Status: OK, Note: nofileNote}
-	if lim.Hard != Unlimited && lim.Soft == lim.Hard-1 {
-		soft.Note += "; this process's soft limit is hard-1, the value the Go runtime sets: " +
-			"run ulimit -Sn in the calling shell for the inherited one"
+	const inheritedName = "RLIMIT_NOFILE soft, inherited"
+	if m.inheritedOK != nil {
+		c := skipped(inheritedName, m.inheritedOK)
+		c.Note = nofileNote
+		out = append(out, c)
+	} else {
+		c := Check{Name: inheritedName, Value: formatLimit(m.inherited.Soft) + " (what the calling shell gives every program)",
+			Need: needs, Status: OK, Note: nofileNote}
+		if m.inherited.Soft < uint64(need) {
+			c.Status = Warn
+			c.Fix = []string{fmt.Sprintf("ulimit -Sn %d  # in the shell that starts a program that does not raise its own limit (up to the hard limit)", need)}
+		}
+		out = append(out, c)
 	}
+
+	goSoft := Check{Name: "RLIMIT_NOFILE soft, Go programs", Value: formatLimit(lim.Soft) + " (this Go process's, after the runtime raised it)",
+		Need: needs, Status: OK,
+		Note: "the soft limit an evshim server has once running: the hard limit, or hard-1, whatever the shell's soft limit"}
 	if lim.Soft < uint64(need) {
-		soft.Status = Warn
-		soft.Fix = []string{fmt.Sprintf("ulimit -Sn %d  # in the shell that starts a non-Go program (up to the hard limit)", need)}
+		goSoft.Status = Warn
+		goSoft.Fix = []string{"# follows the hard limit: raise RLIMIT_NOFILE hard"}
 	}
+	out = append(out, goSoft)
 
 	hard := Check{Name: "RLIMIT_NOFILE hard", Value: formatLimit(lim.Hard), Need: needs, Status: OK,
 		Note: "the ceiling for the soft limit; only root raises it, and never above fs.nr_open"}
@@ -50,7 +70,7 @@ func checkNofile(m *machine, t target) []Check {
 			fmt.Sprintf("docker run --ulimit nofile=%d:%d ...  # containers", need, need),
 		}
 	}
-	return []Check{soft, hard}
+	return append(out, hard)
 }
 
 // checkFiles checks the system-wide file limits behind RLIMIT_NOFILE.
@@ -64,7 +84,8 @@ func checkFiles(m *machine, t target) []Check {
 		c := Check{Name: "fs.nr_open", Value: itoa(v), Need: fmt.Sprintf(">= %d (the RLIMIT_NOFILE need)", need), Status: OK,
 			Note: "the most descriptors one process may have: setrlimit(2) and LimitNOFILE= above it fail with EPERM"}
 		if v < need {
-			c = c.withSet("fs.nr_open", itoa(need))
+			c = c.withSet("fs.nr_open", itoa(need),
+				fmt.Sprintf("%d < %d: no process may raise RLIMIT_NOFILE above fs.nr_open", v, need))
 		}
 		out = append(out, c)
 	}
@@ -83,7 +104,8 @@ func checkFiles(m *machine, t target) []Check {
 		Note: "open files of all processes together; past it open, accept and dial fail with ENFILE. " +
 			"In-use counts every process, the server's own connections too when it runs"}
 	if max < allocated+need {
-		c = c.withSet("fs.file-max", itoa(allocated+need))
+		c = c.withSet("fs.file-max", itoa(allocated+need),
+			fmt.Sprintf("%d < %d: open, accept and dial fail with ENFILE past it", max, allocated+need))
 	}
 	return append(out, c)
 }

@@ -39,13 +39,23 @@ func checkPorts(m *machine, t target) []Check {
 	reusing := reuseErr == nil && reuse == 1 && stampsErr == nil && stamps != 0
 
 	var out []Check
-	out = append(out, checkPortRange(m, t, reusing, delay))
+	if reuseErr != nil {
+		reuse = -1
+	}
+	if t.role.dials() {
+		out = append(out, checkPortRange(m, t, reuse, reusing, delay))
+	} else {
+		out = append(out, notForRole("net.ipv4.ip_local_port_range", t,
+			"local ports are for connections this machine dials; an accepted connection uses the listener's port"))
+	}
 
 	tw := Check{Name: "net.ipv4.tcp_tw_reuse", Status: OK,
 		Note: fmt.Sprintf("lets a new outgoing connection take a port still in TIME_WAIT once the old socket is %s old, "+
 			"if both ends send TCP timestamps; 2 (the default since kernel commit 79e9fed46038, 2018) does it on loopback only. "+
 			"Accepted connections are not affected", seconds(delay))}
 	switch {
+	case !t.role.dials():
+		tw = notForRole(tw.Name, t, "TIME_WAIT reuse applies to outgoing connections only")
 	case reuseErr != nil:
 		tw = skipped(tw.Name, reuseErr)
 	case stampsErr != nil:
@@ -107,7 +117,10 @@ func portsNeeded(t target, hold time.Duration) int64 {
 	return t.conns + ceilDiv(t.rate*hold.Milliseconds(), 1000)
 }
 
-func checkPortRange(m *machine, t target, reusing bool, delay time.Duration) Check {
+// checkPortRange checks the ephemeral port range. reuse is
+// tcp_tw_reuse's value, -1 when unreadable; reusing reports whether it
+// applies to every destination.
+func checkPortRange(m *machine, t target, reuse int64, reusing bool, delay time.Duration) Check {
 	const key = "net.ipv4.ip_local_port_range"
 	r, err := m.ints(key, 2)
 	if err != nil {
@@ -145,14 +158,32 @@ func checkPortRange(m *machine, t target, reusing bool, delay time.Duration) Che
 	newLo = min(newLo, lo)
 	span := int64(portsHigh) - newLo + 1 - reservedIn(reservedList, newLo, portsHigh)
 	if span > ports {
-		c = c.withSet(key, fmt.Sprintf("%d %d", newLo, portsHigh))
+		c = c.withSet(key, fmt.Sprintf("%d %d", newLo, portsHigh),
+			fmt.Sprintf("%d ports < %d needed per address pair: dial fails with EADDRNOTAVAIL past them", ports, need))
 		c.Fix = append(c.Fix, fmt.Sprintf("# list ports your services listen on between %d and %d in net.ipv4.ip_local_reserved_ports", newLo, lo))
 	} else {
 		span = ports
 	}
 	if t.rate > 0 && !reusing && need > span {
-		c = c.withSet("net.ipv4.tcp_tw_reuse", "1")
+		const key = "net.ipv4.tcp_tw_reuse"
 		c.Fix = append(c.Fix, "# tcp_tw_reuse=1: outgoing connections reuse TIME_WAIT ports; both ends need tcp_timestamps=1")
+		reason := fmt.Sprintf("with TIME_WAIT held %s even %d ports per address pair are short of the %d needed; "+
+			"tcp_tw_reuse=1 lets a new outgoing connection take a port whose TIME_WAIT socket is %s old (both ends need tcp_timestamps)",
+			seconds(timeWait), span, need, seconds(delay))
+		switch reuse {
+		case 0:
+			c = c.withSet(key, "1", reason)
+		case 2:
+			// Linux's ip-sysctl.rst: 2 enables reuse "for loopback traffic
+			// only", the default since 4.20, and the setting "should not be
+			// changed without advice/request of technical experts". A load
+			// generator on the server's host already gets reuse; only one
+			// that dials other hosts would need 1, and doctor cannot know
+			// where the load goes.
+			c.held = append(c.held, sysctl{key, "1", "left at 2: loopback connections (a load generator on the server's own host) " +
+				"already reuse TIME_WAIT ports, and 1 would extend reuse to every destination, which the kernel's ip-sysctl docs " +
+				"say to change only on expert advice; set 1 yourself if this machine dials other hosts at this rate (" + reason + ")"})
+		}
 		need = portsNeeded(t, delay)
 	}
 	if need > span {
@@ -209,7 +240,7 @@ func checkRecycle(m *machine) Check {
 	}
 	c := Check{Name: key, Value: itoa(v), Status: OK, Note: gone}
 	if v != 0 {
-		c = c.withSet(key, "0")
+		c = c.withSet(key, "0", "tcp_tw_recycle drops SYNs from clients behind NAT; no kernel since 4.12 has it")
 		c.Need = "0"
 	}
 	return c

@@ -9,3 +9,8 @@ import "errors"
 func getNofile() (Rlimit, error) {
 	return Rlimit{}, errors.ErrUnsupported
 }
+
+// getInherited reports that this platform has no RLIMIT_NOFILE.
+func getInherited() (Rlimit, error) {
+	return Rlimit{}, errors.ErrUnsupported
+}

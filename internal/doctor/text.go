@@ -17,6 +17,9 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 	if r.Rate > 0 {
 		fmt.Fprintf(bw, ", %d new connections per second", r.Rate)
 	}
+	if r.Role != "" {
+		fmt.Fprintf(bw, ", role %s", r.Role)
+	}
 	fmt.Fprintf(bw, "\nmachine: %s\n\n", r.Facts)
 
 	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
@@ -49,14 +52,19 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 	fmt.Fprintf(bw, "\n%d failed, %d warnings, %d ok, %d skipped.\n",
 		r.Count(Fail), r.Count(Warn), r.Count(OK), r.Count(Skip))
 	if len(r.Applied) > 0 {
-		fmt.Fprintln(bw, "\napplied (until reboot; the line after each change makes it persistent):")
+		fmt.Fprintln(bw, "\napplied (until reboot; each change's persist line makes it permanent):")
 		for _, ch := range r.Applied {
 			switch {
 			case ch.Done:
-				fmt.Fprintf(bw, "  changed  %s: %s -> %s\n", ch.Name, ch.From, ch.To)
-				fmt.Fprintf(bw, "           %s\n", sysctlFix(ch.Name, ch.To)[1])
+				fmt.Fprintf(bw, "  changed  %s: %s -> %s (now %s)\n", ch.Name, ch.From, ch.To, ch.After)
+				fmt.Fprintf(bw, "           why: %s\n", ch.Reason)
+				fmt.Fprintf(bw, "           persist: %s\n", sysctlFix(ch.Name, ch.To)[1])
 			case ch.To != "":
-				fmt.Fprintf(bw, "  not set  %s to %s: %s\n", ch.Name, ch.To, ch.Why)
+				fmt.Fprintf(bw, "  not set  %s: %s, stays %s (%s considered)\n", ch.Name, ch.From, ch.After, ch.To)
+				if ch.Reason != "" {
+					fmt.Fprintf(bw, "           wanted: %s\n", ch.Reason)
+				}
+				fmt.Fprintf(bw, "           why not: %s\n", ch.Why)
 			default:
 				fmt.Fprintf(bw, "  not set  %s: %s\n", ch.Name, ch.Why)
 			}

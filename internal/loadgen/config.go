@@ -63,41 +63,67 @@ type target struct {
 	uri      string // request-target: path and query
 }
 
-// normalize checks cfg and fills in its defaults.
+// A ConfigError reports a Config field that [New] rejects. Field names the
+// field, so that a command can name its own flag for it instead.
+type ConfigError struct {
+	Field  string // "URL", "Method", "Header", "Requests", "Concurrency", "Duration", "Timeout" or "Sources"
+	Value  string // the rejected value as text, quoted where it is a string
+	Reason string // what is wrong with it
+}
+
+func (e *ConfigError) Error() string {
+	return "loadgen: Config." + e.Field + " " + e.Value + ": " + e.Reason
+}
+
+// normalize checks cfg and fills in its defaults. Every error it returns
+// is a *ConfigError.
 func (cfg *Config) normalize() (target, error) {
 	var t target
+	bad := func(field, value, reason string) (target, error) {
+		return t, &ConfigError{Field: field, Value: value, Reason: reason}
+	}
 	u, err := url.Parse(cfg.URL)
 	if err != nil {
-		return t, fmt.Errorf("loadgen: %w", err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL itself is in Value
+		}
+		return bad("URL", strconv.Quote(cfg.URL), err.Error())
 	}
 	if u.Scheme != "http" {
-		return t, fmt.Errorf("loadgen: URL %q: only http:// is supported", cfg.URL)
+		return bad("URL", strconv.Quote(cfg.URL), "only http:// is supported")
 	}
 	if u.Hostname() == "" {
-		return t, fmt.Errorf("loadgen: URL %q has no host", cfg.URL)
+		return bad("URL", strconv.Quote(cfg.URL), "no host")
 	}
 	t.host, t.port, t.hostport, t.uri = u.Hostname(), u.Port(), u.Host, u.RequestURI()
 	if t.port == "" {
 		t.port = "80"
 	}
 	if _, err := strconv.ParseUint(t.port, 10, 16); err != nil {
-		return t, fmt.Errorf("loadgen: URL %q: bad port", cfg.URL)
+		return bad("URL", strconv.Quote(cfg.URL), "bad port")
 	}
 	if cfg.Method == "" {
 		cfg.Method = "GET"
 	}
 	if strings.ContainsAny(cfg.Method, " \t\r\n") {
-		return t, fmt.Errorf("loadgen: bad method %q", cfg.Method)
+		return bad("Method", strconv.Quote(cfg.Method), "a method has no white space")
 	}
 	for _, h := range cfg.Header {
 		name, _, ok := strings.Cut(h, ":")
 		if !ok || strings.TrimSpace(name) == "" || strings.ContainsAny(h, "\r\n") || strings.ContainsAny(name, " \t") {
-			return t, fmt.Errorf("loadgen: bad header %q, want \"Name: value\"", h)
+			return bad("Header", strconv.Quote(h), `want "Name: value"`)
 		}
 	}
 	switch {
-	case cfg.Requests < 0 || cfg.Concurrency < 0 || cfg.Duration < 0 || cfg.Timeout < 0:
-		return t, errors.New("loadgen: negative Requests, Concurrency, Duration or Timeout")
+	case cfg.Requests < 0:
+		return bad("Requests", itoa(cfg.Requests), "must not be negative")
+	case cfg.Concurrency < 0:
+		return bad("Concurrency", itoa(cfg.Concurrency), "must not be negative")
+	case cfg.Duration < 0:
+		return bad("Duration", cfg.Duration.String(), "must not be negative")
+	case cfg.Timeout < 0:
+		return bad("Timeout", cfg.Timeout.String(), "must not be negative")
 	case cfg.Requests == 0 && cfg.Duration == 0:
 		cfg.Requests = 1
 	}
@@ -105,7 +131,7 @@ func (cfg *Config) normalize() (target, error) {
 		cfg.Concurrency = 1
 	}
 	if cfg.Duration == 0 && cfg.Concurrency > cfg.Requests {
-		return t, fmt.Errorf("loadgen: concurrency %d is greater than the number of requests %d", cfg.Concurrency, cfg.Requests)
+		return bad("Concurrency", itoa(cfg.Concurrency), "more connections than the "+itoa(cfg.Requests)+" requests to make")
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = defaultTimeout
@@ -115,6 +141,8 @@ func (cfg *Config) normalize() (target, error) {
 	}
 	return t, nil
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // buildRequest returns the bytes written for every request.
 func buildRequest(cfg *Config, t target) []byte {

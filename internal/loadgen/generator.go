@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/netip"
 	"runtime"
@@ -170,7 +169,7 @@ func (g *Generator) Run(ctx context.Context) (*Result, error) {
 func (g *Generator) resolve(ctx context.Context) (netip.AddrPort, error) {
 	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", g.tgt.host)
 	if err != nil {
-		return netip.AddrPort{}, fmt.Errorf("loadgen: %w", err)
+		return netip.AddrPort{}, err // "lookup HOST: ...", the host named
 	}
 	ip := ips[0]
 	for _, a := range ips {

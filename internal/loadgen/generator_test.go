@@ -380,21 +380,29 @@ func TestSourceAddresses(t *testing.T) {
 
 func TestConfigErrors(t *testing.T) {
 	tests := []struct {
-		name string
-		cfg  Config
+		name  string
+		cfg   Config
+		field string // the ConfigError's Field
 	}{
-		{name: "concurrency-over-requests", cfg: Config{URL: "http://127.0.0.1:1/", Requests: 2, Concurrency: 3}},
-		{name: "https", cfg: Config{URL: "https://127.0.0.1:1/"}},
-		{name: "no-host", cfg: Config{URL: "http:///x"}},
-		{name: "bad-port", cfg: Config{URL: "http://127.0.0.1:99999/"}},
-		{name: "bad-header", cfg: Config{URL: "http://127.0.0.1:1/", Header: []string{"NoColon"}}},
-		{name: "header-injection", cfg: Config{URL: "http://127.0.0.1:1/", Header: []string{"A: b\r\nC: d"}}},
-		{name: "negative", cfg: Config{URL: "http://127.0.0.1:1/", Requests: -1}},
+		{name: "concurrency-over-requests", cfg: Config{URL: "http://127.0.0.1:1/", Requests: 2, Concurrency: 3}, field: "Concurrency"},
+		{name: "https", cfg: Config{URL: "https://127.0.0.1:1/"}, field: "URL"},
+		{name: "unparsable", cfg: Config{URL: "http://[::1"}, field: "URL"},
+		{name: "no-host", cfg: Config{URL: "http:///x"}, field: "URL"},
+		{name: "bad-port", cfg: Config{URL: "http://127.0.0.1:99999/"}, field: "URL"},
+		{name: "bad-method", cfg: Config{URL: "http://127.0.0.1:1/", Method: "A B"}, field: "Method"},
+		{name: "bad-header", cfg: Config{URL: "http://127.0.0.1:1/", Header: []string{"NoColon"}}, field: "Header"},
+		{name: "header-injection", cfg: Config{URL: "http://127.0.0.1:1/", Header: []string{"A: b\r\nC: d"}}, field: "Header"},
+		{name: "negative-requests", cfg: Config{URL: "http://127.0.0.1:1/", Requests: -1}, field: "Requests"},
+		{name: "negative-concurrency", cfg: Config{URL: "http://127.0.0.1:1/", Concurrency: -1}, field: "Concurrency"},
+		{name: "negative-duration", cfg: Config{URL: "http://127.0.0.1:1/", Duration: -time.Second}, field: "Duration"},
+		{name: "negative-timeout", cfg: Config{URL: "http://127.0.0.1:1/", Timeout: -time.Second}, field: "Timeout"},
 	}
 	for _, tt := range tests {
 		t.Run("case="+tt.name, func(t *testing.T) {
-			if _, err := New(tt.cfg); err == nil {
-				t.Errorf("New(%+v) succeeded, want an error", tt.cfg)
+			_, err := New(tt.cfg)
+			var ce *ConfigError
+			if !errors.As(err, &ce) || ce.Field != tt.field || ce.Value == "" || ce.Reason == "" {
+				t.Errorf("New(%+v) = %v, want a *ConfigError for %s with a value and a reason", tt.cfg, err, tt.field)
 			}
 		})
 	}

@@ -137,3 +137,61 @@ func (h *Histogram) Quantile(q float64) int64 {
 	}
 	return h.max
 }
+
+// Bin is one row of a [Histogram.Distribution]: Count values in [Low, High).
+type Bin struct {
+	Low   int64  `json:"low"`
+	High  int64  `json:"high"`
+	Count uint64 `json:"count"`
+}
+
+// Distribution groups the recorded values into at most n bins whose edges
+// are spaced evenly on a log scale from Min to Max, the last bin holding
+// Max. A value counts in the bin that holds its bucket's midpoint (clamped
+// to [Min, Max]), so an edge is blurred by at most [MaxRelativeError].
+// Bins whose integer edges would coincide are merged, so there may be
+// fewer than n. It returns nil for an empty histogram or n < 1.
+//
+// The complexity is O(number of buckets + n).
+func (h *Histogram) Distribution(n int) []Bin {
+	if h.total == 0 || n < 1 {
+		return nil
+	}
+	lo, hi := h.min, h.max
+	if lo == hi {
+		return []Bin{{Low: lo, High: hi + 1, Count: h.total}}
+	}
+	// Edges lo*r^i with r = (hi/lo)^(1/n); a zero minimum starts the log
+	// scale at 1.
+	base := math.Max(float64(lo), 1)
+	ratio := math.Pow(float64(hi)/base, 1/float64(n))
+	edges := []int64{lo}
+	for i := 1; i < n; i++ {
+		e := int64(math.Round(base * math.Pow(ratio, float64(i))))
+		if e > edges[len(edges)-1] && e <= hi {
+			edges = append(edges, e)
+		}
+	}
+	bins := make([]Bin, len(edges))
+	for i, e := range edges {
+		bins[i].Low = e
+		if i+1 < len(edges) {
+			bins[i].High = edges[i+1]
+		} else {
+			bins[i].High = hi + 1
+		}
+	}
+	j := 0
+	for i, c := range h.counts {
+		if c == 0 {
+			continue
+		}
+		low, width := bucketRange(i)
+		v := min(max(low+width/2, lo), hi)
+		for v >= bins[j].High {
+			j++
+		}
+		bins[j].Count += c
+	}
+	return bins
+}

@@ -52,6 +52,15 @@ var kindNames = [numKinds]string{
 	Other:     "other",
 }
 
+// Kinds returns every Kind, in the order of their constants.
+func Kinds() []Kind {
+	ks := make([]Kind, numKinds)
+	for i := range ks {
+		ks[i] = Kind(i)
+	}
+	return ks
+}
+
 // String returns the kind's name as it appears in the JSON report.
 func (k Kind) String() string {
 	if k >= 0 && k < numKinds {
@@ -63,8 +72,8 @@ func (k Kind) String() string {
 // errShortBody and errProtocol are the parser's own conditions. They never
 // leave the package: Classify turns them into a Kind.
 var (
-	errShortBody = errors.New("loadgen: connection closed inside the response")
-	errProtocol  = errors.New("loadgen: malformed HTTP/1.x response")
+	errShortBody = errors.New("connection closed inside the response")
+	errProtocol  = errors.New("malformed HTTP/1.x response")
 )
 
 // Classify returns the kind of a request error.

@@ -35,9 +35,53 @@ type Result struct {
 	// "interrupted", or "error: " and the error. Empty when it did not.
 	Stopped string `json:"stopped,omitempty"`
 
+	// Distribution is the latency histogram in bins (nanoseconds), when
+	// the caller asked for it with [Result.SetDistribution]; "bench load
+	// -hist -json" does.
+	Distribution []Bin `json:"histogram,omitempty"`
+
 	// Histogram holds every latency recorded, from the start of the dial
 	// (or of the write on a reused connection) to the end of the response.
 	Histogram *Histogram `json:"-"`
+}
+
+// HistogramBins is how many bins "bench load -hist" shows.
+const HistogramBins = 20
+
+// SetDistribution fills in r.Distribution with n bins of r.Histogram.
+func (r *Result) SetDistribution(n int) { r.Distribution = r.Histogram.Distribution(n) }
+
+// barWidth is the length of the longest bar WriteHistogram draws.
+const barWidth = 40
+
+// WriteHistogram draws r.Distribution as text, one bar per bin, with each
+// bin's share of the responses and the cumulative share up to its end:
+//
+//	1.2ms -   1.5ms |########                                |  12.5%  37.1%  1234
+func (r *Result) WriteHistogram(w io.Writer) error {
+	var b strings.Builder
+	bins := r.Distribution
+	if len(bins) == 0 {
+		b.WriteString("latency histogram: no responses\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	fmt.Fprintf(&b, "latency histogram (%d bins, log scale; range, bar, share, cumulative, count):\n", len(bins))
+	var most, total uint64
+	for _, bin := range bins {
+		most = max(most, bin.Count)
+		total += bin.Count
+	}
+	var cum uint64
+	for _, bin := range bins {
+		cum += bin.Count
+		bar := int((bin.Count*barWidth + most - 1) / most) // any count shows at least one mark
+		fmt.Fprintf(&b, "  %9v - %9v |%-*s| %5.1f%% %5.1f%%  %d\n",
+			round(time.Duration(bin.Low)), round(time.Duration(bin.High)), barWidth, strings.Repeat("#", bar),
+			100*float64(bin.Count)/float64(total), 100*float64(cum)/float64(total), bin.Count)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // Latency summarizes the histogram of a run.
