@@ -10,6 +10,10 @@
 //	rewrite  swap net, net/http and os/signal imports for the compat packages (and back)
 //	check    report code that still bypasses the event loop
 //	doctor   check the Linux limits that a given number of connections needs
+//	build    go build with every dependency's net, net/http and os/signal imports patched (patch_all)
+//	test     go test, patched the same way
+//	run      go run, patched the same way
+//	overlay  write the patch as a go build -overlay file and print its path
 //	version  print evshim's module version and the Go version it was built with
 //
 // Run "evshim help <command>" or "evshim <command> -h" for the flags and
