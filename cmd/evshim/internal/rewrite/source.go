@@ -138,3 +138,10 @@ func skipReason(filename string, f *ast.File) string {
 	}
 	return ""
 }
+
+// SkipReason returns why [Source] leaves the file alone although it has
+// imports to swap ("generated file", "vendored file", "imports both net
+// and github.com/evshim/evshim/compat/net"), or "" when Source would swap
+// them. f needs only its imports and comments, as parser.ImportsOnly with
+// parser.ParseComments gives them; filename is used for the vendor rule.
+func SkipReason(filename string, f *ast.File) string { return skipReason(filename, f) }
