@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/evshim/evshim/cmd/evshim/internal/rewrite"
 )
@@ -95,10 +96,37 @@ func runRewrite(args []string, stdout, stderr io.Writer) int {
 		r.srcs = map[string][]byte{"<standard input>": src}
 		return r.files([]string{"<standard input>"}, nil)
 	}
+	for _, a := range fs.Args() {
+		// The flag package stops at the first argument: a flag after the
+		// packages would be taken for a package pattern.
+		if strings.HasPrefix(a, "-") {
+			fmt.Fprintf(stderr, "evshim rewrite: flag %s after the packages: put flags first, as in \"evshim rewrite %s ./...\"\n", a, a)
+			return 2
+		}
+	}
 	files, skipped, err := rewrite.Files("", fs.Args())
 	if err != nil {
 		fmt.Fprintf(stderr, "evshim rewrite: %v\n", err)
 		return 2
+	}
+	if len(files) == 0 {
+		// Every package named is outside what rewrite changes (as with
+		// "-l net/http", which names the standard library's package, not
+		// the imports to swap): say so rather than succeed silently.
+		if len(skipped) == 0 {
+			fmt.Fprintf(stderr, "evshim rewrite: no Go files in %s\n", strings.Join(fs.Args(), " "))
+			return 2
+		}
+		fmt.Fprintln(stderr, "evshim rewrite: nothing to rewrite: rewrite changes only the source files of the main module's packages, named as packages (./...) or files")
+		for _, sk := range skipped {
+			fmt.Fprintf(stderr, "\t%s: %s\n", sk.Path, sk.Reason)
+		}
+		return 2
+	}
+	if !*asJSON {
+		for _, sk := range skipped {
+			fmt.Fprintf(stderr, "%s: left alone: %s\n", sk.Path, sk.Reason)
+		}
 	}
 	return r.files(files, skipped)
 }

@@ -48,6 +48,13 @@ func (r *Result) Changed() bool { return len(r.Changes) > 0 }
 // stays cheap. Syntax errors in the import section are returned as
 // [scanner.ErrorList].
 func Source(filename string, src []byte, d Direction) (*Result, error) {
+	return source(filename, src, d, true)
+}
+
+// source is Source. Unless verify is set, it keeps every regrouping
+// unchecked: the revert always does, and the rewrite checks its layout
+// against the revert.
+func source(filename string, src []byte, d Direction, verify bool) (*Result, error) {
 	res := &Result{Path: filename, Out: src}
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, filename, src, parser.ImportsOnly|parser.ParseComments)
@@ -91,10 +98,12 @@ func Source(filename string, src []byte, d Direction) (*Result, error) {
 
 	var buf bytes.Buffer
 	last := 0
-	for _, e := range edits {
+	moved := map[string]bool{}
+	for i, e := range edits {
 		buf.Write(src[last:e.start])
 		buf.WriteString(e.lit)
 		last = e.end
+		moved[res.Changes[i].To] = true
 	}
 	buf.Write(src[last:])
 
@@ -111,6 +120,24 @@ func Source(filename string, src []byte, d Direction) (*Result, error) {
 	}
 	res.Out = out
 	res.Reformatted = !bytes.Equal(clean, src)
+
+	// Then each swapped import moves to the group of its kind, as goimports
+	// groups them: compat imports with the other non-standard ones, the
+	// standard library's with the standard library's. The move is kept only
+	// when the swap back, moving back, restores the gofmt-clean input
+	// exactly; otherwise the import stays where it was, sorted into its
+	// group, which the swap back undoes as before.
+	grouped := regroup(out, moved, d == ToCompat)
+	switch {
+	case grouped == nil:
+	case d == ToStd || !verify:
+		res.Out = grouped
+	default:
+		back, err := source(filename, grouped, ToStd, false)
+		if err == nil && bytes.Equal(back.Out, clean) {
+			res.Out = grouped
+		}
+	}
 	return res, nil
 }
 

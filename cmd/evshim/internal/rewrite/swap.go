@@ -38,6 +38,13 @@ func (d Direction) String() string {
 	return "rewrite"
 }
 
+func (d Direction) inverse() Direction {
+	if d == ToStd {
+		return ToCompat
+	}
+	return ToStd
+}
+
 // target returns the import path that path swaps to in direction d.
 func (d Direction) target(path string) (to string, ok bool) {
 	for _, s := range Swaps {
