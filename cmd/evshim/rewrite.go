@@ -15,24 +15,29 @@ import (
 
 var rewriteCommand = &command{
 	name:  "rewrite",
-	short: "swap net, net/http and os/signal imports for the compat packages (and back)",
+	short: "swap net, net/http, net/http/httptest and os/signal imports for the compat packages (and back)",
 	run:   runRewrite,
 }
 
 const rewriteHelp = `usage: evshim rewrite [-w | -l | -d] [-revert] [-json] [packages or files]
 
-Rewrite swaps the imports of net, net/http and os/signal for
-github.com/evshim/evshim/compat/net, .../compat/http and .../compat/signal.
-Each compat package has the same package name as the one it replaces, so
-the code compiles unchanged. -revert swaps them back; on gofmt-clean files
-it restores the original bytes exactly.
+Rewrite swaps the imports of net, net/http, net/http/httptest and os/signal
+for github.com/evshim/evshim/compat/net, .../compat/http,
+.../compat/http/httptest and .../compat/signal. Each compat package has the
+same package name as the one it replaces, so the code compiles unchanged.
+A swapped import moves into the group of other domains' imports, as
+goimports groups them, when -revert can move it back exactly; otherwise it
+stays sorted in its group. -revert swaps them back; on gofmt-clean files it
+restores the original bytes exactly.
 
 Arguments are package patterns or directories ("./...", "./cmd/server"),
 resolved as "go list" resolves them, or .go files. Only packages of the main
 module are rewritten, with all their .go files (tests and files for other
 platforms included). Generated files ("Code generated ... DO NOT EDIT."),
 vendored files and files that import both a package and its compat
-counterpart are left alone and reported. With no arguments, rewrite reads
+counterpart are left alone and reported. Arguments that name nothing to
+rewrite (a standard library package, say) are a usage error, as is a flag
+after the arguments. With no arguments, rewrite reads
 one file from standard input and writes the result to standard output.
 
 Without -w, -l or -d, rewrite prints every file's rewritten source, as gofmt
