@@ -26,9 +26,10 @@ for github.com/evshim/evshim/compat/net, .../compat/http,
 .../compat/http/httptest and .../compat/signal. Each compat package has the
 same package name as the one it replaces, so the code compiles unchanged.
 A swapped import moves into the group of other domains' imports, as
-goimports groups them, when -revert can move it back exactly; otherwise it
-stays sorted in its group. -revert swaps them back; on gofmt-clean files it
-restores the original bytes exactly.
+goimports groups them (a new group after the standard library's when there
+is none), when -revert can move it back exactly; otherwise it stays sorted
+in its group. -revert swaps them back; on gofmt-clean files it restores the
+original bytes exactly, except where rewrite warns that it cannot.
 
 Arguments are package patterns or directories ("./...", "./cmd/server"),
 resolved as "go list" resolves them, or .go files. Only packages of the main
@@ -191,6 +192,8 @@ func (r *rewriteRun) files(files []string, skipped []rewrite.Skip) int {
 			continue
 		case res.Reformatted:
 			fmt.Fprintf(stderr, "%s: was not gofmt-clean; the result is gofmt-formatted, so -revert will not restore the original bytes\n", name)
+		case res.Inexact:
+			fmt.Fprintf(stderr, "%s: its swapped imports form a group of their own after the standard library's, so -revert will merge that group into the standard library's rather than restore the original bytes\n", name)
 		}
 		if list && res.Changed() {
 			fmt.Fprintln(stdout, name)

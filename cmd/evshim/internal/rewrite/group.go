@@ -143,19 +143,27 @@ func regroupBlock(fset *token.FileSet, gd *ast.GenDecl, body []string, firstLine
 					break
 				}
 			}
-			if settledOther == 0 && (dest < 0 || !toCompat) {
-				// A new group would hold what this one holds. And a
-				// compat import alone in its group stays there on
-				// revert: the rewrite leaves one there only when moving
-				// it could not be undone.
-				continue
+			if settledOther == 0 && !toCompat {
+				// A group of compat imports alone goes back into the
+				// standard library's group only where the rewrite makes
+				// such a group: last, after the one standard library
+				// group it came from.
+				if gi != len(groups)-1 || gi == 0 || !only(groups[gi-1]) {
+					continue
+				}
+				dest = gi - 1
+			}
+			if settledOther == 0 && dest < 0 {
+				continue // a new group would hold what this one holds
 			}
 			groups[gi] = rest
 			switch {
 			case dest >= 0:
 				groups[dest] = append(groups[dest], l)
 			case toCompat:
-				groups = append(groups[:gi+1], append([][]importLine{{l}}, groups[gi+1:]...)...)
+				// There is no group of other domains' imports: a new one
+				// goes last, as goimports would put it.
+				groups = append(groups, []importLine{l})
 			default:
 				groups = append([][]importLine{{l}}, groups...)
 				gi++

@@ -17,12 +17,17 @@ import (
 // imports laid out at random in one to four groups, and revert then
 // rewrite on compat-first code laid out as goimports lays it out.
 func TestRegroupRoundTrips(t *testing.T) {
-	pool := []string{
-		"fmt", "net", "net/http", "net/http/httptest", "os/signal", "strings",
-		"example.com/a", "example.com/z", "github.com/evshim/evshim/compat/queue",
-	}
+	stdPool := []string{"fmt", "net", "net/http", "net/http/httptest", "os/signal", "strings"}
+	otherPool := []string{"example.com/a", "example.com/z", "github.com/evshim/evshim/compat/queue"}
 	rng := rand.New(rand.NewSource(1))
-	for i := 0; i < 3000; i++ {
+	inexact, runs := 0, 0
+	defer func() {
+		// Inexact is for one rare layout, not a way out.
+		if inexact*20 > runs {
+			t.Errorf("%d of %d rewrites inexact", inexact, runs)
+		}
+	}()
+	for i := 0; i < 1000; i++ {
 		compatFirst := i%2 == 1
 		var b strings.Builder
 		b.WriteString("package p\n\nimport (\n")
@@ -48,16 +53,27 @@ func TestRegroupRoundTrips(t *testing.T) {
 				}
 			}
 		} else {
-			groups := 1 + rng.Intn(4)
-			perm := rng.Perm(len(pool))[:1+rng.Intn(len(pool))]
-			for j, k := range perm {
-				if j > 0 && rng.Intn(len(perm)) < groups {
+			// Standard library code laid out in one or two groups of
+			// the standard library's imports, then up to two groups of
+			// the others, as goimports and people lay it out.
+			split := func(pool []string, maxGroups int) {
+				perm := rng.Perm(len(pool))[:rng.Intn(len(pool)+1)]
+				groups := 1 + rng.Intn(maxGroups)
+				for j, k := range perm {
+					if j > 0 && rng.Intn(len(perm)) < groups-1 {
+						paths = append(paths, "")
+					}
+					paths = append(paths, pool[k])
+				}
+				if len(perm) > 0 {
 					paths = append(paths, "")
 				}
-				paths = append(paths, pool[k])
 			}
+			split(stdPool, 2)
+			split(otherPool, 2)
+			paths = paths[:max(len(paths)-1, 0)]
 		}
-		if len(paths) == 0 || paths[len(paths)-1] == "" || !compatFirst && mixedGroup(paths) {
+		if len(paths) == 0 {
 			continue
 		}
 		for _, path := range paths {
@@ -76,6 +92,7 @@ func TestRegroupRoundTrips(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v\n%s", err, b.String())
 		}
+		runs++
 		d := rewrite.ToCompat
 		if compatFirst {
 			d = rewrite.ToStd
@@ -88,6 +105,13 @@ func TestRegroupRoundTrips(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if there.Inexact {
+			inexact++
+			if inexact < 4 {
+				t.Logf("inexact:\n%s", src)
+			}
+			continue
+		}
 		if !bytes.Equal(back.Out, src) {
 			t.Fatalf("%v then back did not restore the bytes:\n%s\n-- %v:\n%s\n-- back:\n%s", d, src, d, there.Out, back.Out)
 		}
@@ -95,36 +119,4 @@ func TestRegroupRoundTrips(t *testing.T) {
 			t.Fatalf("%v output is not gofmt-clean:\n%s", d, there.Out)
 		}
 	}
-}
-
-// mixedGroup reports whether a layout ("" separates groups) has a group in
-// which swapped standard library imports share a group with other
-// domains' imports but with no other standard library import: a layout
-// that neither gofmt nor goimports makes, and after whose rewrite the
-// revert puts the imports in the standard library's group.
-func mixedGroup(paths []string) bool {
-	swapped, std, other := false, false, false
-	for i := 0; i <= len(paths); i++ {
-		if i == len(paths) || paths[i] == "" {
-			if swapped && other && !std {
-				return true
-			}
-			swapped, std, other = false, false, false
-			continue
-		}
-		p := paths[i]
-		isSwap := false
-		for _, s := range rewrite.Swaps {
-			isSwap = isSwap || s.Std == p
-		}
-		switch {
-		case isSwap:
-			swapped = true
-		case strings.Contains(strings.SplitN(p, "/", 2)[0], "."):
-			other = true
-		default:
-			std = true
-		}
-	}
-	return false
 }

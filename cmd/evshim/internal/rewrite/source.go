@@ -32,6 +32,13 @@ type Result struct {
 	// differs from it by more than the swap and a later swap back yields
 	// the gofmt-formatted input rather than the input itself.
 	Reformatted bool `json:"reformatted,omitempty"`
+	// Inexact reports that swapping back will not restore this file's
+	// import layout byte for byte, although the swap itself is right: its
+	// swapped imports sit in a group of their own after the standard
+	// library's group, which is also where the rewrite puts imports that
+	// it moves out of a lone standard library group, and the revert moves
+	// those back. Only a rewrite (ToCompat) sets it.
+	Inexact bool `json:"inexact,omitempty"`
 	// Skipped, when not empty, says why a file that has imports to swap was
 	// left alone.
 	Skipped string `json:"skipped,omitempty"`
@@ -123,20 +130,27 @@ func source(filename string, src []byte, d Direction, verify bool) (*Result, err
 
 	// Then each swapped import moves to the group of its kind, as goimports
 	// groups them: compat imports with the other non-standard ones, the
-	// standard library's with the standard library's. The move is kept only
-	// when the swap back, moving back, restores the gofmt-clean input
-	// exactly; otherwise the import stays where it was, sorted into its
-	// group, which the swap back undoes as before.
+	// standard library's with the standard library's (see regroup). The
+	// revert always moves; the rewrite keeps the move only when the revert
+	// restores the gofmt-clean input exactly, and otherwise leaves the
+	// imports where they were, sorted into their groups, which the revert
+	// undoes too except in the layout that Inexact describes.
 	grouped := regroup(out, moved, d == ToCompat)
-	switch {
-	case grouped == nil:
-	case d == ToStd || !verify:
-		res.Out = grouped
-	default:
-		back, err := source(filename, grouped, ToStd, false)
-		if err == nil && bytes.Equal(back.Out, clean) {
+	if d == ToStd || !verify {
+		if grouped != nil {
 			res.Out = grouped
 		}
+		return res, nil
+	}
+	restores := func(cand []byte) bool {
+		back, err := source(filename, cand, ToStd, false)
+		return err == nil && bytes.Equal(back.Out, clean)
+	}
+	switch {
+	case grouped != nil && restores(grouped):
+		res.Out = grouped
+	case !restores(out):
+		res.Inexact = true
 	}
 	return res, nil
 }
