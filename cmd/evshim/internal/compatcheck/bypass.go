@@ -53,6 +53,7 @@ func (p *packagePass) checkBypasses() {
 				case *ast.CompositeLit:
 					p.checkLiteral(n, assigned)
 				case *ast.CallExpr:
+					p.checkNew(n, assigned)
 					p.checkBypassCall(n, importsStdHTTP)
 				}
 				return true
@@ -131,6 +132,28 @@ func (p *packagePass) checkLiteral(lit *ast.CompositeLit, assigned map[string]bo
 			return
 		}
 		p.report(Calls, lit.Pos(), "http.Transport without DialContext dials with the standard library and bypasses the evshim loop: %s", fix)
+	}
+}
+
+// checkNew reports new(http.Client) and new(http.Transport), which are
+// the empty literals by another name.
+func (p *packagePass) checkNew(call *ast.CallExpr, assigned map[string]bool) {
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok || len(call.Args) != 1 {
+		return
+	}
+	if b, ok := p.pass.TypesInfo.Uses[id].(*types.Builtin); !ok || b.Name() != "new" {
+		return
+	}
+	switch name, _ := httpType(p.pass.TypesInfo.TypeOf(call.Args[0])); name {
+	case "Client":
+		if !assigned["Client.Transport"] {
+			p.report(Calls, call.Pos(), "new(http.Client) has no Transport and uses net/http's DefaultTransport, which dials with the standard library and bypasses the evshim loop: set Transport to %s's DefaultTransport, or use its DefaultClient", compatHTTP)
+		}
+	case "Transport":
+		if !assigned["Transport.DialContext"] && !assigned["Transport.Dial"] {
+			p.report(Calls, call.Pos(), "new(http.Transport) has no DialContext and dials with the standard library, bypassing the evshim loop: set DialContext to the DialContext method of a %s Dialer, or start from %s's DefaultTransport.(*http.Transport).Clone()", compatNet, compatHTTP)
+		}
 	}
 }
 

@@ -17,9 +17,10 @@
 //     constants that the matrix marks Delegated, which are the standard
 //     library's own. Calls also covers what COMPAT.md says bypasses the
 //     loop in code that imports only compat packages: an http.Client
-//     literal without a Transport (it uses net/http's DefaultTransport),
-//     an http.Transport literal without DialContext or Dial (unless the
-//     same declaration assigns them), crypto/tls's Dial, DialWithDialer,
+//     literal or new(http.Client) without a Transport (it uses net/http's
+//     DefaultTransport), an http.Transport literal or new(http.Transport)
+//     without DialContext or Dial (unless the same declaration assigns
+//     them), crypto/tls's Dial, DialWithDialer,
 //     Listen and Dialer methods, and net/http/httptest's NewServer,
 //     NewUnstartedServer and NewTLSServer in a file that does not import
 //     net/http (where it does, the import's finding covers them, since
