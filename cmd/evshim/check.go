@@ -28,16 +28,17 @@ Check reports, as file:line: message, what in the named packages (default
               delegated and doing I/O, with the reason; delegated parsers and
               helpers without I/O, such as net.JoinHostPort, are not reported.
               Also what bypasses the loop in migrated code: an http.Client
-              literal with no Transport, an http.Transport literal with no
-              DialContext or Dial, tls.Dial, tls.DialWithDialer, tls.Listen
+              with no Transport, an http.Transport with no DialContext or
+              Dial (as literals or new), tls.Dial, tls.DialWithDialer, tls.Listen
               and tls.Dialer's methods, and net/http/httptest's servers in
               files that no longer import net/http, each with its fix
   assertions  type assertions and conversions to standard library types that
               the compat packages replace with their own, such as
               c.(*net.TCPConn), which never succeed on a compat value; and
-              a one-value assertion of the http.ServerContextKey value to
-              *http.Server, which fails under a net/http server (before the
-              rewrite: under a compat/http one)
+              assertions of the http.ServerContextKey value to *http.Server:
+              before the rewrite they never match under a compat/http
+              server; after it, the one-value form panics under a net/http
+              server such as net/http/httptest's
 
 The standard library and evshim's own packages are not reported, nor are
 evshim's own dependencies (gnet and its logger, x/net) reached only through
