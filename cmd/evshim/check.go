@@ -26,13 +26,26 @@ Check reports, as file:line: message, what in the named packages (default
               which the checked package reaches them
   calls       calls of compat functions that COMPAT.md marks unsupported, or
               delegated and doing I/O, with the reason; delegated parsers and
-              helpers without I/O, such as net.JoinHostPort, are not reported
+              helpers without I/O, such as net.JoinHostPort, are not reported.
+              Also what bypasses the loop in migrated code: an http.Client
+              with no Transport, an http.Transport with no DialContext or
+              Dial (as literals or new), tls.Dial, tls.DialWithDialer, tls.Listen
+              and tls.Dialer's methods, and net/http/httptest's servers in
+              files that no longer import net/http, each with its fix
   assertions  type assertions and conversions to standard library types that
               the compat packages replace with their own, such as
-              c.(*net.TCPConn), which never succeed on a compat value
+              c.(*net.TCPConn), which never succeed on a compat value; and
+              assertions of the http.ServerContextKey value to *http.Server:
+              before the rewrite they never match under a compat/http
+              server; after it, the one-value form panics under a net/http
+              server such as net/http/httptest's
 
-The standard library and evshim's own packages are not reported. The same
-analysis runs under go vet: see cmd/evshim/internal/compatcheck/cmd/evshim-check.
+The standard library and evshim's own packages are not reported, nor are
+evshim's own dependencies (gnet and its logger, x/net) reached only through
+evshim's packages. Findings in a generated file say how to fix it by hand or
+by its generator, since evshim rewrite leaves generated files alone. The
+same analysis runs under go vet: see
+cmd/evshim/internal/compatcheck/cmd/evshim-check.
 
 Exit status: 0 when nothing is reported; 1 when something is, except that
 with -strict=false import findings are printed but do not count; 2 on a usage

@@ -8,30 +8,37 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/evshim/evshim/cmd/evshim/internal/rewrite"
 )
 
 var rewriteCommand = &command{
 	name:  "rewrite",
-	short: "swap net, net/http and os/signal imports for the compat packages (and back)",
+	short: "swap net, net/http, net/http/httptest and os/signal imports for the compat packages (and back)",
 	run:   runRewrite,
 }
 
 const rewriteHelp = `usage: evshim rewrite [-w | -l | -d] [-revert] [-json] [packages or files]
 
-Rewrite swaps the imports of net, net/http and os/signal for
-github.com/evshim/evshim/compat/net, .../compat/http and .../compat/signal.
-Each compat package has the same package name as the one it replaces, so
-the code compiles unchanged. -revert swaps them back; on gofmt-clean files
-it restores the original bytes exactly.
+Rewrite swaps the imports of net, net/http, net/http/httptest and os/signal
+for github.com/evshim/evshim/compat/net, .../compat/http,
+.../compat/http/httptest and .../compat/signal. Each compat package has the
+same package name as the one it replaces, so the code compiles unchanged.
+A swapped import moves into the group of other domains' imports, as
+goimports groups them (a new group after the standard library's when there
+is none), when -revert can move it back exactly; otherwise it stays sorted
+in its group. -revert swaps them back; on gofmt-clean files it restores the
+original bytes exactly, except where rewrite warns that it cannot.
 
 Arguments are package patterns or directories ("./...", "./cmd/server"),
 resolved as "go list" resolves them, or .go files. Only packages of the main
 module are rewritten, with all their .go files (tests and files for other
 platforms included). Generated files ("Code generated ... DO NOT EDIT."),
 vendored files and files that import both a package and its compat
-counterpart are left alone and reported. With no arguments, rewrite reads
+counterpart are left alone and reported. Arguments that name nothing to
+rewrite (a standard library package, say) are a usage error, as is a flag
+after the arguments. With no arguments, rewrite reads
 one file from standard input and writes the result to standard output.
 
 Without -w, -l or -d, rewrite prints every file's rewritten source, as gofmt
@@ -95,10 +102,37 @@ func runRewrite(args []string, stdout, stderr io.Writer) int {
 		r.srcs = map[string][]byte{"<standard input>": src}
 		return r.files([]string{"<standard input>"}, nil)
 	}
+	for _, a := range fs.Args() {
+		// The flag package stops at the first argument: a flag after the
+		// packages would be taken for a package pattern.
+		if strings.HasPrefix(a, "-") {
+			fmt.Fprintf(stderr, "evshim rewrite: flag %s after the packages: put flags first, as in \"evshim rewrite %s ./...\"\n", a, a)
+			return 2
+		}
+	}
 	files, skipped, err := rewrite.Files("", fs.Args())
 	if err != nil {
 		fmt.Fprintf(stderr, "evshim rewrite: %v\n", err)
 		return 2
+	}
+	if len(files) == 0 {
+		// Every package named is outside what rewrite changes (as with
+		// "-l net/http", which names the standard library's package, not
+		// the imports to swap): say so rather than succeed silently.
+		if len(skipped) == 0 {
+			fmt.Fprintf(stderr, "evshim rewrite: no Go files in %s\n", strings.Join(fs.Args(), " "))
+			return 2
+		}
+		fmt.Fprintln(stderr, "evshim rewrite: nothing to rewrite: rewrite changes only the source files of the main module's packages, named as packages (./...) or files")
+		for _, sk := range skipped {
+			fmt.Fprintf(stderr, "\t%s: %s\n", sk.Path, sk.Reason)
+		}
+		return 2
+	}
+	if !*asJSON {
+		for _, sk := range skipped {
+			fmt.Fprintf(stderr, "%s: left alone: %s\n", sk.Path, sk.Reason)
+		}
 	}
 	return r.files(files, skipped)
 }
@@ -158,6 +192,8 @@ func (r *rewriteRun) files(files []string, skipped []rewrite.Skip) int {
 			continue
 		case res.Reformatted:
 			fmt.Fprintf(stderr, "%s: was not gofmt-clean; the result is gofmt-formatted, so -revert will not restore the original bytes\n", name)
+		case res.Inexact:
+			fmt.Fprintf(stderr, "%s: its swapped imports form a group of their own after the standard library's, so -revert will merge that group into the standard library's rather than restore the original bytes\n", name)
 		}
 		if list && res.Changed() {
 			fmt.Fprintln(stdout, name)

@@ -263,7 +263,14 @@ func TestRewriteUsage(t *testing.T) {
 		name string
 		args []string
 		want int
+		// stderr, if set, must appear in the standard error.
+		stderr string
 	}{
+		// -l lists files; net/http is then a package pattern naming the
+		// standard library's package, which rewrite never changes.
+		{name: "std-package", args: []string{"rewrite", "-l", "net/http"}, want: 2, stderr: "net/http: not in the main module"},
+		{name: "flag-after-packages", args: []string{"rewrite", "./...", "-w"}, want: 2, stderr: "flag -w after the packages"},
+		{name: "no-go-files", args: []string{"rewrite", "-l", t.TempDir()}, want: 2, stderr: "no Go files in"},
 		{name: "help", args: []string{"rewrite", "-h"}, want: 0},
 		{name: "bad-flag", args: []string{"rewrite", "-x"}, want: 2},
 		{name: "write-stdin", args: []string{"rewrite", "-w"}, want: 2},
@@ -273,8 +280,8 @@ func TestRewriteUsage(t *testing.T) {
 		t.Run("case="+tt.name, func(t *testing.T) {
 			testenv.IsolateGo(t)
 			code, _, errOut := runEvshim(t, tt.args...)
-			if code != tt.want {
-				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.want, errOut)
+			if code != tt.want || !strings.Contains(errOut, tt.stderr) {
+				t.Errorf("exit %d, want %d and %q; stderr:\n%s", code, tt.want, tt.stderr, errOut)
 			}
 			if tt.name == "help" && !strings.Contains(errOut, "Examples:") {
 				t.Errorf("help lacks examples:\n%s", errOut)

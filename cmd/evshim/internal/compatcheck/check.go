@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/token"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
@@ -47,6 +48,13 @@ func Check(opts Options, patterns ...string) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(pkgs) == 0 {
+		return nil, errors.New("no packages matched")
+	}
+	// The generated main package of each test binary lives in the build
+	// cache and holds nothing the user wrote: go vet does not check it,
+	// and neither does Check.
+	pkgs = slices.DeleteFunc(pkgs, isTestMain)
 	if len(pkgs) == 0 {
 		return nil, errors.New("no packages matched")
 	}
@@ -95,4 +103,10 @@ func Check(opts Options, patterns ...string) ([]Finding, error) {
 			cmp.Compare(a.Pos.Column, b.Pos.Column), cmp.Compare(a.Message, b.Message))
 	})
 	return findings, errors.Join(errs...)
+}
+
+// isTestMain reports whether p is the generated main package of a test
+// binary ("example.com/app.test"), which go/packages lists with Tests set.
+func isTestMain(p *packages.Package) bool {
+	return p.Name == "main" && strings.HasSuffix(p.PkgPath, ".test") && strings.HasSuffix(p.ID, ".test")
 }

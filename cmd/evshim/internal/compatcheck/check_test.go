@@ -133,11 +133,27 @@ func TestFallbackOwned(t *testing.T) {
 		t.Fatal(err)
 	}
 	byPath := map[string]*packages.Package{}
+	missing := map[string]bool{} // mirrored packages whose compat package is not there yet
 	for _, p := range pkgs {
 		if len(p.Errors) > 0 || p.Types == nil || len(p.Types.Scope().Names()) == 0 {
-			t.Skipf("%s does not build yet (%v); nothing to compare with", p.PkgPath, p.Errors)
+			t.Logf("%s does not build yet (%v); its types are not compared", p.PkgPath, p.Errors)
+			for _, s := range rewrite.Swaps {
+				if s.Compat == p.PkgPath {
+					missing[s.Std] = true
+				}
+			}
+			continue
 		}
 		byPath[p.PkgPath] = p
+	}
+	if len(byPath) == 0 {
+		t.Skip("no compat package builds; nothing to compare with")
+	}
+	var want []string
+	for _, name := range compatcheck.FallbackOwned() {
+		if !missing[name[:strings.LastIndex(name, ".")]] {
+			want = append(want, name)
+		}
 	}
 	var got []string
 	for _, s := range rewrite.Swaps {
@@ -154,7 +170,7 @@ func TestFallbackOwned(t *testing.T) {
 		}
 	}
 	slices.Sort(got)
-	if diff := cmp.Diff(compatcheck.FallbackOwned(), got); diff != "" {
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("fallbackOwned is stale (-fallback +declared):\n%s", diff)
 	}
 }

@@ -13,8 +13,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/evshim/evshim/internal/matrix"
 	"github.com/evshim/evshim/cmd/evshim/internal/rewrite"
+	"github.com/evshim/evshim/internal/matrix"
 )
 
 // Config configures an analyzer made by [New].
@@ -91,6 +91,15 @@ func isMirroredStd(path string) bool {
 	return false
 }
 
+// bypassesByImport reports whether importing path makes the importer's
+// traffic bypass the loop: net, net/http and os/signal do. Importing
+// net/http/httptest does not by itself (its recorder and NewRequest are
+// the standard library's in compat too); its servers are reported where
+// they are started, by checkBypasses.
+func bypassesByImport(path string) bool {
+	return isMirroredStd(path) && path != "net/http/httptest"
+}
+
 func isEvshim(path string) bool {
 	return path == rewrite.Module || strings.HasPrefix(path, rewrite.Module+"/")
 }
@@ -122,7 +131,13 @@ func (c *analyzerState) run(pass *analysis.Pass) (any, error) {
 		sum.merge(&summary{Owned: declaredTypes(std, pass.Pkg)})
 	}
 	if isEvshim(self) {
-		pass.ExportPackageFact(sum)
+		// What evshim's own dependencies do (gnet's logger importing
+		// net/http, x/net's httpguts importing net) is evshim's concern,
+		// and COMPAT.md's: a user reaching them only through evshim can do
+		// nothing about them. So an evshim package passes on only the
+		// types its compat packages own; a dependency that the user's
+		// code also imports by another way still carries its own fact.
+		pass.ExportPackageFact(&summary{Owned: sum.Owned})
 		return nil, nil
 	}
 
@@ -135,6 +150,7 @@ func (c *analyzerState) run(pass *analysis.Pass) (any, error) {
 	p.checkImports(own)
 	p.checkAssertions(own)
 	p.checkCalls()
+	p.checkBypasses()
 	p.checkDependencies()
 	sum.merge(own)
 	pass.ExportPackageFact(sum)
@@ -164,17 +180,31 @@ func (p *packagePass) isOwned(t stdType) bool {
 // records them in own.
 func (p *packagePass) checkImports(own *summary) {
 	for _, f := range p.pass.Files {
+		skip := rewrite.SkipReason(p.pass.Fset.File(f.Pos()).Name(), f)
 		for _, imp := range f.Imports {
 			path, err := strconv.Unquote(imp.Path.Value)
-			if err != nil || !isMirroredStd(path) {
+			if err != nil || !bypassesByImport(path) {
 				continue
 			}
 			own.Imports = append(own.Imports, depImport{Pkg: p.pass.Pkg.Path(), Std: path})
 			compat, _ := counterpart(path)
-			p.report(Imports, imp.Pos(), "%q imported directly: its traffic bypasses the evshim loop (import %s instead; evshim rewrite does it)", path, compat)
+			p.report(Imports, imp.Pos(), "%q imported directly: its traffic bypasses the evshim loop (%s)", path, importFix(compat, skip))
 		}
 	}
 	own.merge(&summary{}) // sort and deduplicate
+}
+
+// importFix says how to swap an import for compat, given why evshim
+// rewrite would leave its file alone ("" when it would not).
+func importFix(compat, skip string) string {
+	switch {
+	case skip == "":
+		return "import " + compat + " instead; evshim rewrite does it"
+	case skip == "generated file":
+		return "this file is generated and evshim rewrite leaves it alone: regenerate it with its generator importing " + compat + ", or edit the import by hand"
+	default:
+		return "import " + compat + " instead; evshim rewrite leaves this file alone (" + skip + "), so edit it by hand"
+	}
 }
 
 func counterpart(std string) (string, bool) {
@@ -190,7 +220,9 @@ func counterpart(std string) (string, bool) {
 // conversions to a standard library type that a compat package owns, and
 // records every such construct aimed at a concrete mirrored type in own.
 func (p *packagePass) checkAssertions(own *summary) {
-	check := func(what string, typeExpr ast.Expr) {
+	// check records an assertion to a concrete mirrored type and, when
+	// generic is set, reports it if a compat package owns the type.
+	check := func(what string, typeExpr ast.Expr, generic bool) {
 		t := p.pass.TypesInfo.TypeOf(typeExpr)
 		st, ptr, ok := concreteStd(t)
 		if !ok {
@@ -203,7 +235,7 @@ func (p *packagePass) checkAssertions(own *summary) {
 			Type:    st,
 			Pointer: ptr,
 		})
-		if !p.isOwned(st) {
+		if !generic || !p.isOwned(st) {
 			return
 		}
 		verdict := "never matches a compat value"
@@ -216,18 +248,29 @@ func (p *packagePass) checkAssertions(own *summary) {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.TypeAssertExpr:
-				if n.Type != nil { // x.(type) is handled with its switch
-					check("type assertion to", n.Type)
+				if n.Type == nil { // x.(type) is handled with its switch
+					break
+				}
+				compat, onKey := p.serverContextAssertion(n)
+				check("type assertion to", n.Type, !onKey)
+				_, commaOK := p.pass.TypesInfo.TypeOf(n).(*types.Tuple)
+				switch {
+				case onKey && compat && commaOK:
+					// It handles a net/http server's value.
+				case onKey && compat:
+					p.report(Assertions, n.Type.Pos(), "type assertion to *http.Server on the ServerContextKey value matches only when a compat/http server serves the request: under a net/http server, such as net/http/httptest's, the value is a *net/http.Server and the assertion fails; serve with %s (in tests, %s), or use the two-value form and handle ok == false", compatHTTP, compatHTTPTest)
+				case onKey:
+					p.report(Assertions, n.Type.Pos(), "type assertion to *net/http.Server on the ServerContextKey value never matches once compat/http serves the request, which stores its own *Server there: assert to %s's *Server (import it in place of net/http)", compatHTTP)
 				}
 			case *ast.TypeSwitchStmt:
 				for _, cc := range n.Body.List {
 					for _, e := range cc.(*ast.CaseClause).List {
-						check("type switch case", e)
+						check("type switch case", e, true)
 					}
 				}
 			case *ast.CallExpr:
 				if tv, ok := p.pass.TypesInfo.Types[n.Fun]; ok && tv.IsType() && len(n.Args) == 1 {
-					check("conversion to", n.Fun)
+					check("conversion to", n.Fun, true)
 				}
 			}
 			return true

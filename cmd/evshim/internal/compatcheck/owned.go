@@ -32,4 +32,5 @@ var fallbackOwned = []stdType{
 	{Pkg: "net", Name: "UnixConn"},
 	{Pkg: "net", Name: "UnixListener"},
 	{Pkg: "net/http", Name: "Server"},
+	{Pkg: "net/http/httptest", Name: "Server"},
 }

@@ -32,6 +32,13 @@ type Result struct {
 	// differs from it by more than the swap and a later swap back yields
 	// the gofmt-formatted input rather than the input itself.
 	Reformatted bool `json:"reformatted,omitempty"`
+	// Inexact reports that swapping back will not restore this file's
+	// import layout byte for byte, although the swap itself is right: its
+	// swapped imports sit in a group of their own after the standard
+	// library's group, which is also where the rewrite puts imports that
+	// it moves out of a lone standard library group, and the revert moves
+	// those back. Only a rewrite (ToCompat) sets it.
+	Inexact bool `json:"inexact,omitempty"`
 	// Skipped, when not empty, says why a file that has imports to swap was
 	// left alone.
 	Skipped string `json:"skipped,omitempty"`
@@ -48,6 +55,13 @@ func (r *Result) Changed() bool { return len(r.Changes) > 0 }
 // stays cheap. Syntax errors in the import section are returned as
 // [scanner.ErrorList].
 func Source(filename string, src []byte, d Direction) (*Result, error) {
+	return source(filename, src, d, true)
+}
+
+// source is Source. Unless verify is set, it keeps every regrouping
+// unchecked: the revert always does, and the rewrite checks its layout
+// against the revert.
+func source(filename string, src []byte, d Direction, verify bool) (*Result, error) {
 	res := &Result{Path: filename, Out: src}
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, filename, src, parser.ImportsOnly|parser.ParseComments)
@@ -91,10 +105,12 @@ func Source(filename string, src []byte, d Direction) (*Result, error) {
 
 	var buf bytes.Buffer
 	last := 0
-	for _, e := range edits {
+	moved := map[string]bool{}
+	for i, e := range edits {
 		buf.Write(src[last:e.start])
 		buf.WriteString(e.lit)
 		last = e.end
+		moved[res.Changes[i].To] = true
 	}
 	buf.Write(src[last:])
 
@@ -111,6 +127,31 @@ func Source(filename string, src []byte, d Direction) (*Result, error) {
 	}
 	res.Out = out
 	res.Reformatted = !bytes.Equal(clean, src)
+
+	// Then each swapped import moves to the group of its kind, as goimports
+	// groups them: compat imports with the other non-standard ones, the
+	// standard library's with the standard library's (see regroup). The
+	// revert always moves; the rewrite keeps the move only when the revert
+	// restores the gofmt-clean input exactly, and otherwise leaves the
+	// imports where they were, sorted into their groups, which the revert
+	// undoes too except in the layout that Inexact describes.
+	grouped := regroup(out, moved, d == ToCompat)
+	if d == ToStd || !verify {
+		if grouped != nil {
+			res.Out = grouped
+		}
+		return res, nil
+	}
+	restores := func(cand []byte) bool {
+		back, err := source(filename, cand, ToStd, false)
+		return err == nil && bytes.Equal(back.Out, clean)
+	}
+	switch {
+	case grouped != nil && restores(grouped):
+		res.Out = grouped
+	case !restores(out):
+		res.Inexact = true
+	}
 	return res, nil
 }
 
@@ -138,3 +179,10 @@ func skipReason(filename string, f *ast.File) string {
 	}
 	return ""
 }
+
+// SkipReason returns why [Source] leaves the file alone although it has
+// imports to swap ("generated file", "vendored file", "imports both net
+// and github.com/evshim/evshim/compat/net"), or "" when Source would swap
+// them. f needs only its imports and comments, as parser.ImportsOnly with
+// parser.ParseComments gives them; filename is used for the vendor rule.
+func SkipReason(filename string, f *ast.File) string { return skipReason(filename, f) }

@@ -100,6 +100,9 @@ func TestRoundTrip(t *testing.T) {
 			if want := !fx.hasReverted; bytes.Equal(back.Out, fx.in) != want {
 				t.Errorf("revert restored the input exactly: %v, want %v", !want, want)
 			}
+			if res.Inexact {
+				t.Errorf("Inexact set for a file the revert restores")
+			}
 			if res.Reformatted != fx.hasReverted {
 				t.Errorf("Reformatted = %v, want %v", res.Reformatted, fx.hasReverted)
 			}
@@ -129,12 +132,29 @@ var _ = stdnet.Dial
 		t.Errorf("Changes mismatch (-want +got):\n%s", diff)
 	}
 	back := swap(t, res.Out, rewrite.ToStd)
+	// The rewrite moved both into a group of their own after "fmt".
 	want = []rewrite.Change{
-		{Line: 5, Name: "stdnet", From: "github.com/evshim/evshim/compat/net", To: "net"},
-		{Line: 6, Name: "_", From: "github.com/evshim/evshim/compat/signal", To: "os/signal"},
+		{Line: 6, Name: "stdnet", From: "github.com/evshim/evshim/compat/net", To: "net"},
+		{Line: 7, Name: "_", From: "github.com/evshim/evshim/compat/signal", To: "os/signal"},
 	}
 	if diff := cmp.Diff(want, back.Changes); diff != "" {
 		t.Errorf("revert Changes mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestInexact checks the one layout whose revert cannot be exact: a
+// standard library import in a group of its own after the standard
+// library's group reads, once swapped, as the group that the rewrite makes
+// for imports it moves out of a lone standard library group.
+func TestInexact(t *testing.T) {
+	src := []byte("package app\n\nimport (\n\t\"strings\"\n\n\t\"net\"\n)\n\nvar _ = []any{strings.Cut, net.Dial}\n")
+	res := swap(t, src, rewrite.ToCompat)
+	if !res.Inexact || !res.Changed() {
+		t.Fatalf("Inexact = %v, Changed = %v; want both", res.Inexact, res.Changed())
+	}
+	want := "package app\n\nimport (\n\t\"net\"\n\t\"strings\"\n)\n\nvar _ = []any{strings.Cut, net.Dial}\n"
+	if back := swap(t, res.Out, rewrite.ToStd); string(back.Out) != want {
+		t.Errorf("revert:\n%s\nwant:\n%s", back.Out, want)
 	}
 }
 

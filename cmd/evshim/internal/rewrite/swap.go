@@ -16,6 +16,9 @@ var Swaps = []Swap{
 	{Std: "net", Compat: Module + "/compat/net"},
 	{Std: "net/http", Compat: Module + "/compat/http"},
 	{Std: "os/signal", Compat: Module + "/compat/signal"},
+	// Its servers are compat/http servers; its recorder and NewRequest
+	// are the standard library's.
+	{Std: "net/http/httptest", Compat: Module + "/compat/http/httptest"},
 }
 
 // Direction selects which way [Source] swaps imports.
@@ -33,6 +36,13 @@ func (d Direction) String() string {
 		return "revert"
 	}
 	return "rewrite"
+}
+
+func (d Direction) inverse() Direction {
+	if d == ToStd {
+		return ToCompat
+	}
+	return ToStd
 }
 
 // target returns the import path that path swaps to in direction d.
