@@ -318,6 +318,19 @@ func TestStartTwicePanics(t *testing.T) {
 	})
 }
 
+// TestCloseTwice: a second Close, and a Close of a server never started,
+// return at once.
+func TestCloseTwice(t *testing.T) {
+	run(t, func(t *testing.T, im impl) {
+		ts := im.start(stdhttp.HandlerFunc(hello), options{})
+		get(t, ts.Client, ts.URL)
+		within(t, "Close", ts.Close)
+		within(t, "second Close", ts.Close)
+	})
+	unstarted := httptest.NewUnstartedServer(stdhttp.HandlerFunc(hello))
+	within(t, "Close of an unstarted server", unstarted.Close)
+}
+
 // TestCloseWaitsForRequest: Close returns only after the outstanding
 // request is answered, and the answer reaches the client.
 func TestCloseWaitsForRequest(t *testing.T) {
