@@ -29,7 +29,7 @@ func httptestRows() []Row {
 		},
 		{Pkg: "net/http/httptest", Name: "NewServer", Status: Cooperative, Reason: served, Tests: tests("TestServe", "TestServedOnLoop")},
 		{Pkg: "net/http/httptest", Name: "NewUnstartedServer", Status: Cooperative, Reason: served + "; the fields may be changed before Start or StartTLS", Tests: tests("TestServe", "TestCloseClosesIdle")},
-		{Pkg: "net/http/httptest", Name: "Server.Start", Status: Cooperative, Reason: served, Tests: tests("TestServe", "TestStartTwicePanics")},
+		{Pkg: "net/http/httptest", Name: "Server.Start", Status: Cooperative, Reason: served + "; with -httptest.serve it announces the URL on stderr and blocks, as net/http/httptest does", Tests: tests("TestServe", "TestStartTwicePanics", "TestServeFlag")},
 		{Pkg: "net/http/httptest", Name: "NewTLSServer", Status: Partial, Reason: tlsPath, Deviation: "a goroutine per TLS connection, as with net/http; " + tlsCert, Tests: tests("TestTLS", "TestServerContextKey")},
 		{Pkg: "net/http/httptest", Name: "Server.StartTLS", Status: Partial, Reason: tlsPath + "; TLS is copied from the caller's config, and EnableHTTP2 offers h2 by ALPN", Deviation: "a goroutine per TLS connection, as with net/http; " + tlsCert, Tests: tests("TestTLS", "TestTLSConfigCopied", "TestEnableHTTP2")},
 		{Pkg: "net/http/httptest", Name: "Server.Certificate", Status: Partial, Reason: "returns the certificate StartTLS serves, nil before", Deviation: tlsCert, Tests: tests("TestTLS", "TestServe")},
