@@ -203,24 +203,32 @@ func NewTLSServer(handler http.Handler) *Server {
 // closes when its response is done. When all are closed it closes Config,
 // which ends the goroutines compat/http keeps to run handlers.
 func (s *Server) Close() {
+	// Nothing below runs under mu: closing a connection or changing
+	// Config may report a ConnState, whose hook takes mu.
 	s.mu.Lock()
-	if !s.closed {
-		s.closed = true
+	first := !s.closed
+	s.closed = true
+	var idle []net.Conn
+	for c, st := range s.conns {
+		// A connection in StateNew may be one a client dialed and then
+		// never used (it took another, idle one); nothing is outstanding
+		// on it, as nothing is on an idle one. One that turns idle or
+		// new from now on is closed by the hook, which sees closed.
+		if st == http.StateIdle || st == http.StateNew {
+			idle = append(idle, c)
+		}
+	}
+	s.mu.Unlock()
+	if first {
 		s.Listener.Close()
 		// compat/http closes the connections its loop holds idle here.
 		s.Config.SetKeepAlivesEnabled(false)
-		for c, st := range s.conns {
-			// A connection in StateNew may be one a client dialed and
-			// then never used (it took another, idle one); nothing is
-			// outstanding on it, as nothing is on an idle one.
-			if st == http.StateIdle || st == http.StateNew {
-				c.Close()
-			}
+		for _, c := range idle {
+			c.Close()
 		}
 		t := time.AfterFunc(5*time.Second, s.logCloseHang)
 		defer t.Stop()
 	}
-	s.mu.Unlock()
 
 	// Most tests use a default client against the server: close its idle
 	// connections too, whichever package's DefaultTransport it is.
@@ -320,6 +328,7 @@ func (s *Server) goServe() {
 func (s *Server) wrap() {
 	userHook := s.Config.ConnState
 	s.Config.ConnState = func(c net.Conn, st http.ConnState) {
+		closeConn := false
 		s.mu.Lock()
 		switch st {
 		case http.StateNew:
@@ -329,11 +338,9 @@ func (s *Server) wrap() {
 				}
 				s.inflight.Add(1)
 				s.conns[c] = st
-				if s.closed {
-					// Dialed as Close ran (a transport racing its
-					// own dials); no request will come on it.
-					c.Close()
-				}
+				// Dialed as Close ran (a transport racing its own
+				// dials): no request will come on it.
+				closeConn = s.closed
 			}
 		case http.StateActive:
 			if _, ok := s.conns[c]; ok {
@@ -343,9 +350,7 @@ func (s *Server) wrap() {
 			if _, ok := s.conns[c]; ok {
 				s.conns[c] = st
 			}
-			if s.closed {
-				c.Close()
-			}
+			closeConn = s.closed
 		case http.StateHijacked, http.StateClosed:
 			if _, ok := s.conns[c]; ok {
 				delete(s.conns, c)
@@ -355,6 +360,9 @@ func (s *Server) wrap() {
 			}
 		}
 		s.mu.Unlock()
+		if closeConn {
+			c.Close()
+		}
 		if userHook != nil {
 			userHook(c, st)
 		}
