@@ -13,6 +13,7 @@ var mirrored = []struct{ Std, Compat, Issue string }{
 	{"net", "github.com/evshim/evshim/compat/net", ""},
 	{"net/http", "github.com/evshim/evshim/compat/http", "issue 3"},
 	{"os/signal", "github.com/evshim/evshim/compat/signal", "issue 4"},
+	{"net/http/httptest", "github.com/evshim/evshim/compat/http/httptest", "issue 12"},
 }
 
 // RenderCompat renders the coverage matrix as COMPAT.md. The output depends

@@ -1,0 +1,206 @@
+package realcode
+
+import (
+	"fmt"
+	"go/version"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/evshim/evshim/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.VerifyTestMain(m) }
+
+// run names one configuration of a module's test run.
+type run struct {
+	name  string // "std", "std -race", "swap", "swap -race"
+	swap  bool
+	race  bool
+	count Counts
+}
+
+// TestRealCode copies each module of the suite twice, swaps the imports of
+// one copy with "evshim rewrite -w ./..." and makes it require this
+// checkout, then runs both copies' tests with and without -race. It fails
+// when a test fails only with the swap, or when the swap raises the
+// module's go line above 1.22. The results table goes to the test log and,
+// with EVSHIM_REALCODE_REPORT=file, to that file.
+//
+// It downloads modules: run it with EVSHIM_REALCODE=1 (see
+// docs/migrate-from-stdlib.md).
+func TestRealCode(t *testing.T) {
+	if os.Getenv("EVSHIM_REALCODE") != "1" {
+		t.Skip("downloads public modules and runs their tests; set EVSHIM_REALCODE=1 to run")
+	}
+	repo, err := filepath.Abs(filepath.Join("..", "..", "..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "evshim")
+	if _, err := Go(filepath.Join(repo, "cmd", "evshim"), "build", "-o", bin, "."); err != nil {
+		t.Fatal(err)
+	}
+	only := os.Getenv("EVSHIM_REALCODE_ONLY") // a module path, to run one
+
+	var table []string
+	for _, m := range Modules {
+		if only != "" && m.Path != only {
+			continue
+		}
+		t.Run("module="+m.Path, func(t *testing.T) {
+			src, err := Download(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stdDir, swapDir := filepath.Join(t.TempDir(), "std"), filepath.Join(t.TempDir(), "swap")
+			for _, d := range []string{stdDir, swapDir} {
+				if err := CopyTree(d, src); err != nil {
+					t.Fatal(err)
+				}
+			}
+			origGo, err := GoLine(stdDir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			swap, err := Rewrite(bin, swapDir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if swap.Files == 0 {
+				t.Fatal("evshim rewrite swapped no import")
+			}
+			t.Logf("swapped %d files (%s); left alone: %q", swap.Files, strings.Join(swap.Packages, ", "), swap.Skipped)
+			if err := RequireEvshim(swapDir, repo); err != nil {
+				t.Fatal(err)
+			}
+			swapGo, err := GoLine(swapDir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if limit := maxGo(origGo, "1.22"); version.Compare("go"+swapGo, "go"+limit) > 0 {
+				t.Errorf("the swap raised the go line from %s to %s (limit %s)", origGo, swapGo, limit)
+			}
+
+			runs := []*run{{name: "std"}, {name: "std -race", race: true}, {name: "swap", swap: true}, {name: "swap -race", swap: true, race: true}}
+			for _, r := range runs {
+				dir := stdDir
+				if r.swap {
+					dir = swapDir
+				}
+				r.count, err = Test(dir, r.race)
+				if err != nil {
+					t.Fatalf("%s: %v", r.name, err)
+				}
+				t.Logf("%s: %d passed, %d failed, %d skipped; failed tests %q, packages %q", r.name, r.count.Passed, r.count.Failed, r.count.Skipped, r.count.FailedTests, r.count.FailedPackages)
+			}
+			for i, r := range runs[2:] {
+				base := runs[i]
+				for _, f := range onlyIn(r.count, base.count) {
+					t.Errorf("%s: %s fails only with the swap:\n%s", r.name, f, clip(r.count.Output[f], 4000))
+				}
+				if r.count.Passed < base.count.Passed {
+					t.Errorf("%s: %d tests passed, %d on the standard library", r.name, r.count.Passed, base.count.Passed)
+				}
+			}
+			cells := []string{"`" + m.Path + "@" + m.Version + "`", fmt.Sprintf("%d (%s)", swap.Files, strings.Join(swap.Packages, ", ")), origGo + " → " + swapGo}
+			for _, r := range runs {
+				cells = append(cells, summary(r.count))
+			}
+			table = append(table, "| "+strings.Join(cells, " | ")+" |")
+		})
+	}
+	report := "| module | files swapped | go line | std | std -race | swap | swap -race |\n|---|---|---|---|---|---|---|\n" + strings.Join(table, "\n") + "\n"
+	t.Logf("results (passed/failed/skipped tests; failed packages):\n%s", report)
+	if path := os.Getenv("EVSHIM_REALCODE_REPORT"); path != "" {
+		if err := os.WriteFile(path, []byte(report), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// maxGo returns the later of two go versions ("1.22", "1.20.1").
+func maxGo(a, b string) string {
+	if version.Compare("go"+a, "go"+b) >= 0 {
+		return a
+	}
+	return b
+}
+
+// onlyIn lists the tests and packages that failed in c but not in base.
+func onlyIn(c, base Counts) []string {
+	failed := map[string]bool{}
+	for _, f := range append(append([]string(nil), base.FailedTests...), base.FailedPackages...) {
+		failed[f] = true
+	}
+	var out []string
+	for _, f := range append(append([]string(nil), c.FailedTests...), c.FailedPackages...) {
+		if !failed[f] {
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func summary(c Counts) string {
+	s := fmt.Sprintf("%d/%d/%d", c.Passed, c.Failed, c.Skipped)
+	if len(c.FailedPackages) > 0 {
+		s += "; " + strings.Join(c.FailedPackages, ", ")
+	}
+	return s
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
+}
+
+// TestCount checks the go test -json reading on a recorded stream.
+func TestCount(t *testing.T) {
+	stream := `{"Action":"start","Package":"p"}
+{"Action":"run","Package":"p","Test":"TestA"}
+{"Action":"output","Package":"p","Test":"TestA","Output":"=== RUN   TestA\n"}
+{"Action":"pass","Package":"p","Test":"TestA"}
+{"Action":"run","Package":"p","Test":"TestB"}
+{"Action":"run","Package":"p","Test":"TestB/x"}
+{"Action":"output","Package":"p","Test":"TestB/x","Output":"    b_test.go:9: boom\n"}
+{"Action":"fail","Package":"p","Test":"TestB/x"}
+{"Action":"fail","Package":"p","Test":"TestB"}
+{"Action":"skip","Package":"p","Test":"TestC"}
+{"Action":"fail","Package":"p"}
+{"Action":"build-output","ImportPath":"q","Output":"q/q.go:3: undefined: x\n"}
+{"Action":"output","Package":"q","Output":"FAIL\tq [build failed]\n"}
+{"Action":"fail","Package":"q"}
+{"Action":"output","Package":"r","Output":"goleak: found unexpected goroutines\n"}
+{"Action":"fail","Package":"r"}
+`
+	c, err := Count(strings.NewReader(stream))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Passed != 1 || c.Failed != 2 || c.Skipped != 1 {
+		t.Errorf("passed/failed/skipped = %d/%d/%d, want 1/2/1", c.Passed, c.Failed, c.Skipped)
+	}
+	if got := strings.Join(c.FailedTests, ","); got != "p TestB,p TestB/x" {
+		t.Errorf("FailedTests = %q", got)
+	}
+	if got := strings.Join(c.FailedPackages, ","); got != "q,r" {
+		t.Errorf("FailedPackages = %q, want q,r (p failed through its tests)", got)
+	}
+	if !strings.Contains(c.Output["p TestB/x"], "boom") || !strings.Contains(c.Output["q"], "undefined: x") || !strings.Contains(c.Output["r"], "goleak") {
+		t.Errorf("Output lost the failures' text: %q", c.Output)
+	}
+}
+
+func TestOnlyIn(t *testing.T) {
+	base := Counts{FailedTests: []string{"p TestA"}, FailedPackages: []string{"q"}}
+	c := Counts{FailedTests: []string{"p TestA", "p TestB"}, FailedPackages: []string{"q", "r"}}
+	if got := strings.Join(onlyIn(c, base), ","); got != "p TestB,r" {
+		t.Errorf("onlyIn = %q, want p TestB,r", got)
+	}
+}
