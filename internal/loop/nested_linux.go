@@ -94,8 +94,22 @@ func openNested(p *netpoll.Poller) (_ *nestedPoll, err error) {
 	if err = p.AddRead(&netpoll.PollAttachment{FD: n.wakefd}, true); err != nil {
 		return nil, err
 	}
-	// Prove that epfd is the poller's: the eventfd just added to the
-	// poller must show up in it.
+	// Prove that epfd is the poller's before anything waits on it: a
+	// field of another gnet version could hold some other descriptor,
+	// even another epoll instance (the runtime's own), whose events a
+	// wait here would take from their owner. EPOLL_CTL_MOD changes
+	// nothing where it fails: it fails with ENOENT on an epoll instance
+	// that does not hold the eventfd just made, and with EBADF or EINVAL
+	// on anything that is no epoll instance. Only the instance where the
+	// poller added that eventfd accepts it, so any other layout fails
+	// closed, to gnet's Polling. The MOD also sets the event data that
+	// this file reads (the descriptor number), whatever layout gnet's
+	// build uses (its poll_opt tag stores a pointer there); every other
+	// descriptor is added by add, with the same layout. Only then is
+	// the eventfd written and epfd waited on.
+	if !holds(n.epfd, n.wakefd) {
+		return nil, errNoNesting
+	}
 	if err = n.wake(); err != nil {
 		return nil, err
 	}
@@ -119,6 +133,28 @@ func openNested(p *netpoll.Poller) (_ *nestedPoll, err error) {
 		return nil, err
 	}
 	return n, nil
+}
+
+// holds reports whether epfd is an epoll instance that holds fd, and if
+// so sets fd's event data to the layout this file reads. It consumes no
+// event and changes nothing where it reports false.
+func holds(epfd, fd int) bool {
+	return unix.EpollCtl(epfd, unix.EPOLL_CTL_MOD, fd, &unix.EpollEvent{Events: readEvents, Fd: int32(fd)}) == nil
+}
+
+// readEvents and readWriteEvents are the event masks of gnet's
+// edge-triggered AddRead and AddReadWrite.
+const (
+	readEvents      = unix.EPOLLIN | unix.EPOLLPRI | unix.EPOLLET | unix.EPOLLRDHUP
+	readWriteEvents = readEvents | unix.EPOLLOUT
+)
+
+// add registers fd in the epoll instance, edge-triggered for reading and
+// writing, with the descriptor number as the event data (the layout
+// runNested reads). The poller's Delete removes it.
+func (n *nestedPoll) add(fd int) error {
+	err := unix.EpollCtl(n.epfd, unix.EPOLL_CTL_ADD, fd, &unix.EpollEvent{Events: readWriteEvents, Fd: int32(fd)})
+	return os.NewSyscallError("epoll_ctl add", err)
 }
 
 // wake makes the poller's epoll readable.

@@ -27,8 +27,7 @@ type reactor struct {
 	idx    int
 	poller *netpoll.Poller // immutable; closed after the goroutine exits
 
-	mu  sync.RWMutex
-	fds map[int]*pollDesc // guarded by mu; registered descriptors by fd number
+	fds fdTable // registered descriptors by fd number; lookups take no lock
 
 	// stopMu orders post against shutdown: a task posted before shutdown
 	// queues ahead of the stop task and runs (the queue is FIFO); a task
@@ -53,7 +52,7 @@ func newReactor(lp *Loop, idx int) (*reactor, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &reactor{lp: lp, idx: idx, poller: p, fds: make(map[int]*pollDesc), done: make(chan struct{})}
+	r := &reactor{lp: lp, idx: idx, poller: p, done: make(chan struct{})}
 	if n, err := openNested(p); err == nil {
 		r.nest = n
 	}
@@ -74,17 +73,14 @@ func (r *reactor) run(ready chan<- struct{}) {
 	}
 	// Polling returns only when a callback or task returns
 	// ErrEngineShutdown, which shutdown's task does.
-	_ = r.poller.Polling(r.dispatch)
+	_ = r.polling()
 }
 
 // dispatch is the readiness callback: it runs on the reactor goroutine.
 func (r *reactor) dispatch(fd int, ev netpoll.IOEvent, flags netpoll.IOFlags) error {
 	start := nanotime()
 	r.busySince.Store(start)
-	r.mu.RLock()
-	pd := r.fds[fd]
-	r.mu.RUnlock()
-	if pd != nil {
+	if pd := r.fds.load(fd); pd != nil {
 		r.counters.events.Add(1)
 		var e Events
 		if netpoll.IsReadEvent(ev) {
@@ -139,13 +135,19 @@ func (r *reactor) runFunc(fn func()) {
 // register adds pd to the poller, edge-triggered for reading and writing:
 // one epoll_ctl for the descriptor's whole life, as Go's own netpoller does.
 func (r *reactor) register(pd *pollDesc) error {
-	r.mu.Lock()
-	r.fds[pd.fd] = pd
-	r.mu.Unlock()
-	if err := r.poller.AddReadWrite(&netpoll.PollAttachment{FD: pd.fd}, true); err != nil {
-		r.mu.Lock()
-		delete(r.fds, pd.fd)
-		r.mu.Unlock()
+	r.fds.store(pd)
+	var err error
+	if r.nest != nil {
+		err = r.nest.add(pd.fd)
+	} else {
+		// gnet's poll_opt build keeps a pointer to the attachment in the
+		// kernel and calls its Callback; pd keeps it alive.
+		pa := &netpoll.PollAttachment{FD: pd.fd, Callback: r.dispatch}
+		pd.att = pa
+		err = r.poller.AddReadWrite(pa, true)
+	}
+	if err != nil {
+		r.fds.remove(pd)
 		return err
 	}
 	r.counters.open.Add(1)
@@ -156,24 +158,14 @@ func (r *reactor) register(pd *pollDesc) error {
 // fd number never reaches pd.
 func (r *reactor) unregister(pd *pollDesc) {
 	_ = r.poller.Delete(pd.fd)
-	r.mu.Lock()
-	if r.fds[pd.fd] == pd {
-		delete(r.fds, pd.fd)
-	}
-	r.mu.Unlock()
+	r.fds.remove(pd)
 	r.counters.open.Add(-1)
 }
 
 // shutdown evicts every registered descriptor (their waiters wake with
 // net.ErrClosed) and stops the reactor goroutine.
 func (r *reactor) shutdown() {
-	r.mu.RLock()
-	pds := make([]*pollDesc, 0, len(r.fds))
-	for _, pd := range r.fds {
-		pds = append(pds, pd)
-	}
-	r.mu.RUnlock()
-	for _, pd := range pds {
+	for _, pd := range r.fds.all() {
 		pd.evict()
 	}
 	r.stopMu.Lock()
