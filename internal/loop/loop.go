@@ -127,8 +127,10 @@ func Configure(cfg Config) {
 }
 
 // Shutdown stops the default loop if it runs: every registered descriptor
-// is closed (blocked callers return net.ErrClosed), the reactors and the
-// watchdog exit, and Shutdown waits for them. The next Default starts a new
+// is marked closed (blocked and later calls return net.ErrClosed), the
+// reactors and the watchdog exit, and Shutdown waits for them. The
+// descriptors themselves stay open, and the peers see nothing, until their
+// owners call Close (or the garbage collector closes them). The next Default starts a new
 // loop. Tests call it before goleak looks for leaked goroutines.
 func Shutdown() {
 	defaultMu.Lock()
