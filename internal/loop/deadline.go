@@ -116,9 +116,18 @@ func (d *deadline) post() {
 	}
 }
 
-// expire runs on the loop.
+// expire runs on the loop. It never waits for d.mu, which a user
+// goroutine setting the deadline holds: if the lock is taken, a goroutine
+// waits for it off the loop and posts the check again (issue 13.10).
 func (d *deadline) expire() {
-	d.mu.Lock()
+	if !d.mu.TryLock() {
+		go func() {
+			d.mu.Lock()
+			d.mu.Unlock()
+			d.post()
+		}()
+		return
+	}
 	defer d.mu.Unlock()
 	d.armedAt = 0
 	if d.when == 0 {

@@ -114,11 +114,17 @@
 // that runs longer than Config.StallLimit (100 ms by default, env
 // EVSHIM_WATCHDOG) with the reactor's stack, and counts it in Stats.
 //
-// A reactor never waits for a lock that a user goroutine holds for more
-// than a few instructions: the descriptor lookup for each event takes no
-// lock at all (fdTable), and the locks a reactor does take (a deadline's,
-// the posted-task queue's) are held by anyone only for O(1) (amortized)
-// work that never blocks.
+// A reactor never waits for a lock that a user goroutine holds: even a
+// lock held for a few instructions is held for as long as the scheduler
+// leaves its holder parked, which on a loaded machine is milliseconds (the
+// watchdog once saw a reactor wait 155 ms in the RWMutex that guarded the
+// descriptor map, behind a registering goroutine). So the lookup for each
+// event takes no lock (fdTable); the reactor checks the posted-task queue
+// with an atomic count and takes the queue only with TryLock, trying again
+// next round; a deadline's expiry takes the deadline's lock with TryLock
+// and otherwise leaves a goroutine to wait for it and post the expiry
+// again. The locks that remain on the reactor's path are the loop's own
+// (stopping) and whatever a posted func or a readiness handler takes.
 //
 // # Lifecycle
 //

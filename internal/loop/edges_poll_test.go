@@ -3,6 +3,7 @@
 package loop
 
 import (
+	"errors"
 	"math"
 	"os"
 	"testing"
@@ -116,5 +117,62 @@ func TestFDTable(t *testing.T) {
 	}
 	if got := len(tab.all()); got != 4 {
 		t.Errorf("all() has %d entries, want 4", got)
+	}
+}
+
+// TestReactorDoesNotWaitForUserLocks: while a user goroutine holds a
+// lock the reactor also takes (the posted-task queue's, a deadline's), the
+// reactor keeps delivering readiness; the deadline whose lock was held
+// fires once it is free (issue 13.10).
+func TestReactorDoesNotWaitForUserLocks(t *testing.T) {
+	withLoop(t, Config{Reactors: 1})
+	held, _ := registeredPair(t)
+	other, b := registeredPair(t)
+	// readOther reads from other, whose data comes after the reader has
+	// parked, so only the reactor can wake it.
+	readOther := func() error {
+		go func() {
+			time.Sleep(20 * time.Millisecond)
+			unix.Write(b, []byte("y"))
+		}()
+		done := make(chan error, 1)
+		go func() { _, err := other.Read(make([]byte, 1)); done <- err }()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(5 * time.Second):
+			// The reactor is stuck: the test's caller lets go of the
+			// lock, and Close ends the read.
+			go func() { time.Sleep(100 * time.Millisecond); other.Close(); <-done }()
+			return errors.New("no wake-up within 5s")
+		}
+	}
+	if nest := held.pd.r.nest; nest != nil {
+		nest.mu.Lock()
+		err := readOther()
+		nest.mu.Unlock()
+		if err != nil {
+			t.Fatalf("Read while the task queue's lock is held: %v", err)
+		}
+	}
+	// Have the deadline's expiry queued behind a busy callback, then hold
+	// the deadline's lock when the reactor runs it.
+	release := make(chan struct{})
+	busy := make(chan struct{})
+	if err := held.Post(func() { close(busy); <-release }); err != nil {
+		t.Fatal(err)
+	}
+	<-busy
+	held.SetReadDeadline(time.Now().Add(time.Millisecond))
+	time.Sleep(20 * time.Millisecond) // the timer fires and queues the expiry
+	held.rd.mu.Lock()
+	close(release)
+	err := readOther()
+	held.rd.mu.Unlock()
+	if err != nil {
+		t.Fatalf("Read while a deadline's lock is held: %v", err)
+	}
+	if _, err := held.Read(make([]byte, 1)); err != os.ErrDeadlineExceeded {
+		t.Fatalf("Read on the FD whose deadline lock was held = %v, want os.ErrDeadlineExceeded", err)
 	}
 }

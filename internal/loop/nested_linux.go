@@ -41,9 +41,10 @@ type nestedPoll struct {
 	wakefd int               // an eventfd in the poller: post writes it to wake an idle reactor
 	events []unix.EpollEvent // loop-only
 
-	mu    sync.Mutex
-	tasks []func() // guarded by mu; posted funcs, oldest first
-	spare []func() // loop-only: the batch being run, reused
+	mu     sync.Mutex
+	tasks  []func()     // guarded by mu; posted funcs, oldest first
+	spare  []func()     // loop-only: the batch being run, reused
+	queued atomic.Int64 // len(tasks), stored under mu, read without it
 
 	// idle is set while the reactor is about to wait or waiting; the first
 	// post to find it set writes wakefd. The reactor stores idle before it
@@ -177,6 +178,7 @@ func (n *nestedPoll) wake() error {
 func (n *nestedPoll) post(fn func()) error {
 	n.mu.Lock()
 	n.tasks = append(n.tasks, fn)
+	n.queued.Store(int64(len(n.tasks)))
 	n.mu.Unlock()
 	if n.idle.Load() && n.idle.CompareAndSwap(true, false) {
 		return n.wake()
@@ -184,11 +186,9 @@ func (n *nestedPoll) post(fn func()) error {
 	return nil
 }
 
-func (n *nestedPoll) hasTasks() bool {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return len(n.tasks) > 0
-}
+// hasTasks reports whether funcs are queued. It takes no lock: the
+// reactor never waits for a poster (issue 13.10).
+func (n *nestedPoll) hasTasks() bool { return n.queued.Load() > 0 }
 
 // poll returns the number of events in n.events, waiting in the runtime's
 // netpoller until there is an event or a posted task.
@@ -284,10 +284,18 @@ func (r *reactor) runNested() {
 
 // takeTasks returns the posted funcs, oldest first; the slice is valid
 // until the next call.
+// If a poster holds the queue's lock (it appends and lets go, but the
+// scheduler may have parked it in between), the reactor does not wait: it
+// takes nothing this round, serves its events, and looks again, since
+// hasTasks stays true.
 func (n *nestedPoll) takeTasks() []func() {
-	n.mu.Lock()
+	if !n.mu.TryLock() {
+		runtime.Gosched()
+		return nil
+	}
 	batch := n.tasks
 	n.tasks = n.spare[:0]
+	n.queued.Store(0)
 	n.mu.Unlock()
 	n.spare = batch
 	return batch
