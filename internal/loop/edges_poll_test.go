@@ -147,10 +147,9 @@ func TestReactorDoesNotWaitForUserLocks(t *testing.T) {
 			return errors.New("no wake-up within 5s")
 		}
 	}
-	if nest := held.pd.r.nest; nest != nil {
-		nest.mu.Lock()
+	if unlock := holdTaskQueue(held.pd.r); unlock != nil {
 		err := readOther()
-		nest.mu.Unlock()
+		unlock()
 		if err != nil {
 			t.Fatalf("Read while the task queue's lock is held: %v", err)
 		}

@@ -58,3 +58,14 @@ func TestReactorProofUsesPoller(t *testing.T) {
 		t.Fatal("the reactor's epoll does not hold its own eventfd")
 	}
 }
+
+// holdTaskQueue takes the reactor's posted-task queue lock, as a posting
+// goroutine does, and returns the func that lets go; nil where the reactor
+// runs gnet's Polling, whose queue is lock-free.
+func holdTaskQueue(r *reactor) func() {
+	if r.nest == nil {
+		return nil
+	}
+	r.nest.mu.Lock()
+	return r.nest.mu.Unlock
+}
