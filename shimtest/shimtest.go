@@ -1,3 +1,5 @@
+//go:build go1.26
+
 package shimtest
 
 import (
@@ -54,14 +56,17 @@ func listenerOrNil[P net.Listener](l P, err error) (net.Listener, error) {
 
 // DialOptions are the Dialer fields the suites vary.
 type DialOptions struct {
-	Timeout   time.Duration
-	LocalAddr net.Addr
-	KeepAlive time.Duration
+	Timeout      time.Duration
+	LocalAddr    net.Addr
+	KeepAlive    time.Duration
+	MultipathTCP *bool // SetMultipathTCP's argument; nil leaves the default
 }
 
 // ListenOptions are the ListenConfig fields the suites vary.
 type ListenOptions struct {
-	KeepAlive time.Duration
+	KeepAlive       time.Duration
+	KeepAliveConfig net.KeepAliveConfig
+	MultipathTCP    *bool // SetMultipathTCP's argument; nil leaves the default
 }
 
 // Std is the standard library: the reference every case must pass on.
@@ -69,13 +74,19 @@ var Std = Impl{
 	Name:   "std",
 	Listen: net.Listen,
 	ListenConfig: func(ctx context.Context, o ListenOptions, network, address string) (net.Listener, error) {
-		lc := net.ListenConfig{KeepAlive: o.KeepAlive}
+		lc := net.ListenConfig{KeepAlive: o.KeepAlive, KeepAliveConfig: o.KeepAliveConfig}
+		if o.MultipathTCP != nil {
+			lc.SetMultipathTCP(*o.MultipathTCP)
+		}
 		return lc.Listen(ctx, network, address)
 	},
 	Dial:        net.Dial,
 	DialTimeout: net.DialTimeout,
 	DialContext: func(ctx context.Context, o DialOptions, network, address string) (net.Conn, error) {
 		d := net.Dialer{Timeout: o.Timeout, LocalAddr: o.LocalAddr, KeepAlive: o.KeepAlive}
+		if o.MultipathTCP != nil {
+			d.SetMultipathTCP(*o.MultipathTCP)
+		}
 		return d.DialContext(ctx, network, address)
 	},
 	FileConn:     net.FileConn,
@@ -101,13 +112,19 @@ var Compat = Impl{
 	OnLoop: loop.Available(),
 	Listen: cnet.Listen,
 	ListenConfig: func(ctx context.Context, o ListenOptions, network, address string) (net.Listener, error) {
-		lc := cnet.ListenConfig{KeepAlive: o.KeepAlive}
+		lc := cnet.ListenConfig{KeepAlive: o.KeepAlive, KeepAliveConfig: o.KeepAliveConfig}
+		if o.MultipathTCP != nil {
+			lc.SetMultipathTCP(*o.MultipathTCP)
+		}
 		return lc.Listen(ctx, network, address)
 	},
 	Dial:        cnet.Dial,
 	DialTimeout: cnet.DialTimeout,
 	DialContext: func(ctx context.Context, o DialOptions, network, address string) (net.Conn, error) {
 		d := cnet.Dialer{Timeout: o.Timeout, LocalAddr: o.LocalAddr, KeepAlive: o.KeepAlive}
+		if o.MultipathTCP != nil {
+			d.SetMultipathTCP(*o.MultipathTCP)
+		}
 		return d.DialContext(ctx, network, address)
 	},
 	FileConn:     cnet.FileConn,

@@ -20,6 +20,6 @@ func adoptTCPListener(l *net.TCPListener, network string, lc ListenConfig) (*TCP
 	return &TCPListener{impl: stdTCPListener{l}}, nil
 }
 
-func adoptUnixListener(l *net.UnixListener, network string) (*UnixListener, error) {
+func adoptUnixListener(l *net.UnixListener, network string, unlink bool) (*UnixListener, error) {
 	return &UnixListener{impl: stdUnixListener{l}}, nil
 }

@@ -3,9 +3,11 @@
 package net
 
 import (
+	"errors"
 	"io"
 	"net"
 	"os"
+	"sync"
 	"syscall"
 	"time"
 
@@ -25,6 +27,10 @@ type streamConn struct {
 	net   string // the network as the caller named it: "tcp", "tcp4", "tcp6", "unix"
 	laddr Addr
 	raddr Addr
+	// connected is set for a dialed socket, as the standard library's
+	// netFD.isConnected is (not for an accepted one or a FileConn): it
+	// decides the errors of WriteTo and WriteToUnix.
+	connected bool
 }
 
 func (c *streamConn) opError(op string, err error) error {
@@ -108,7 +114,7 @@ func (c *streamConn) CloseWrite() error {
 }
 
 func (c *streamConn) File() (*os.File, error) {
-	f, err := dupFile(c.fd)
+	f, err := dupFile(c.fd, c.net, c.laddr, c.raddr)
 	if err != nil {
 		return nil, c.opError("file", err)
 	}
@@ -145,14 +151,25 @@ func (c *streamConn) SetWriteBuffer(bytes int) error {
 	return nil
 }
 
-// dupFile returns a close-on-exec duplicate of fd's socket as an *os.File,
-// as the standard library's File methods do.
-func dupFile(fd *loop.FD) (*os.File, error) {
-	ns, err := fd.Dup()
+// dupFile returns a close-on-exec duplicate of fd's socket as an *os.File
+// named as the standard library names it (netFD.name: "tcp:a->b", with an
+// empty side for a missing address). The standard library's file turns
+// blocking when its Fd method is called (os/exec calls it for
+// ExtraFiles); os.NewFile has no such mode, so this duplicate is blocking
+// from the start, and with it the socket (see loop.FD.DupBlocking).
+func dupFile(fd *loop.FD, network string, laddr, raddr Addr) (*os.File, error) {
+	ns, err := fd.DupBlocking()
 	if err != nil {
 		return nil, wrapSyscall("dup", err)
 	}
-	return os.NewFile(uintptr(ns), "evshim-socket"), nil
+	var ls, rs string
+	if laddr != nil {
+		ls = laddr.String()
+	}
+	if raddr != nil {
+		rs = raddr.String()
+	}
+	return os.NewFile(uintptr(ns), network+":"+ls+"->"+rs), nil
 }
 
 // rawConn implements syscall.RawConn over a loop FD: Read and Write park on
@@ -184,6 +201,13 @@ func (c *rawConn) Write(f func(uintptr) bool) error {
 	}
 	return nil
 }
+
+// rawListener is a listener's syscall.RawConn: as in the standard library,
+// only Control runs; Read and Write fail with EINVAL.
+type rawListener struct{ rawConn }
+
+func (*rawListener) Read(func(uintptr) bool) error  { return syscall.EINVAL }
+func (*rawListener) Write(func(uintptr) bool) error { return syscall.EINVAL }
 
 // tcpConn is a TCP connection on the loop.
 type tcpConn struct {
@@ -301,7 +325,7 @@ func (c *unixConn) ReadFromUnix(b []byte) (int, *UnixAddr, error) {
 		err = io.EOF
 	}
 	if err != nil {
-		return n, nil, c.opError("read", wrapSyscall("recvmsg", err))
+		return 0, nil, c.opError("read", wrapSyscall("recvmsg", err))
 	}
 	// An unnamed peer has no address, as in the standard library.
 	if a := sockaddrToUnix(sa); a != nil && a.Name != "" {
@@ -320,7 +344,7 @@ func (c *unixConn) ReadMsgUnix(b, oob []byte) (n, oobn, flags int, addr *UnixAdd
 		setReadMsgCloseOnExec(oob[:oobn])
 	}
 	if err != nil {
-		return n, oobn, flags, nil, c.opError("read", wrapSyscall("recvmsg", err))
+		return 0, oobn, flags, nil, c.opError("read", wrapSyscall("recvmsg", err))
 	}
 	if a := sockaddrToUnix(sa); a != nil && a.Name != "" {
 		return n, oobn, flags, a, nil
@@ -328,15 +352,32 @@ func (c *unixConn) ReadMsgUnix(b, oob []byte) (n, oobn, flags int, addr *UnixAdd
 	return n, oobn, flags, nil, nil
 }
 
+// WriteMsgUnix sends as the standard library's does on a stream socket:
+// an address goes to the kernel, which refuses it on a connected socket
+// (EISCONN).
 func (c *unixConn) WriteMsgUnix(b, oob []byte, addr *UnixAddr) (n, oobn int, err error) {
+	var sa unix.Sockaddr
 	if addr != nil {
-		return 0, 0, &net.OpError{Op: "write", Net: c.net, Source: c.laddr, Addr: addr, Err: net.ErrWriteToConnected}
+		if addr.Net != "unix" {
+			return 0, 0, c.writeError(addr, syscall.EAFNOSUPPORT)
+		}
+		sa = &unix.SockaddrUnix{Name: addr.Name}
 	}
-	n, oobn, err = c.fd.WriteMsg(b, oob, nil)
+	n, oobn, err = c.fd.WriteMsg(b, oob, sa)
 	if err != nil {
-		return n, oobn, c.opError("write", wrapSyscall("sendmsg", err))
+		return n, oobn, c.writeError(addr, wrapSyscall("sendmsg", err))
 	}
 	return n, oobn, nil
+}
+
+// writeError is the shape of WriteTo's and WriteMsgUnix's errors: the
+// destination as Addr, with no typed nil (UnixAddr.opAddr).
+func (c *unixConn) writeError(addr *UnixAddr, err error) error {
+	var a Addr
+	if addr != nil {
+		a = addr
+	}
+	return &net.OpError{Op: "write", Net: c.net, Source: c.laddr, Addr: a, Err: err}
 }
 
 func (c *unixConn) WriteTo(b []byte, addr Addr) (int, error) {
@@ -347,12 +388,23 @@ func (c *unixConn) WriteTo(b []byte, addr Addr) (int, error) {
 	return c.WriteToUnix(b, a)
 }
 
+// WriteToUnix fails as the standard library's does on a stream socket: a
+// dialed one is connected; on an accepted one a missing address is
+// reported, and a given one goes to the kernel, which refuses it.
 func (c *unixConn) WriteToUnix(b []byte, addr *UnixAddr) (int, error) {
-	var a Addr
-	if addr != nil {
-		a = addr
+	switch {
+	case c.connected:
+		return 0, c.writeError(addr, net.ErrWriteToConnected)
+	case addr == nil:
+		return 0, c.writeError(addr, errMissingAddress())
+	case addr.Net != "unix":
+		return 0, c.writeError(addr, syscall.EAFNOSUPPORT)
 	}
-	return 0, &net.OpError{Op: "write", Net: c.net, Source: c.laddr, Addr: a, Err: net.ErrWriteToConnected}
+	n, _, err := c.fd.WriteMsg(b, nil, &unix.SockaddrUnix{Name: addr.Name})
+	if err != nil {
+		return n, c.writeError(addr, wrapSyscall("sendto", err))
+	}
+	return n, nil
 }
 
 func sockaddrToUnix(sa unix.Sockaddr) *UnixAddr {
@@ -403,3 +455,15 @@ func fdOf(v any) *loop.FD {
 	}
 	return nil
 }
+
+// errMissingAddress returns the standard library's own "missing address"
+// error (unexported there), so that errors.Is against what net returns
+// holds. net.DialTCP with no remote address returns it before any I/O.
+var errMissingAddress = sync.OnceValue(func() error {
+	_, err := net.DialTCP("tcp", nil, nil)
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		return oe.Err
+	}
+	return errors.New("missing address")
+})

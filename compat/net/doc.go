@@ -44,8 +44,21 @@
 //     fails. Assert to this package's type or to an interface.
 //   - TCPConn.ReadFrom and WriteTo copy through user space; the stdlib's
 //     splice and sendfile paths are not taken.
+//   - File returns a duplicate that is blocking from the start; the
+//     stdlib's turns blocking when its Fd method is called (os/exec does so
+//     for ExtraFiles). The duplicates of a socket share that mode, so after
+//     File the connection's own calls block in the kernel, and a deadline or
+//     Close cannot wake one already blocked: the stdlib's connection behaves
+//     so only after Fd. Get the File when the connection is no longer used.
+//   - At the descriptor limit, a dialed connection or a listener whose
+//     socket cannot be duplicated onto the loop is served by the standard
+//     library instead, so Dial and Listen succeed where the stdlib's do.
 //   - On platforms without a loop (gnet's pollers cover Linux and the BSDs)
 //     every call is served by the standard library.
+//
+// As in the standard library, a connection or listener dropped without
+// Close is closed when the garbage collector finds it, and keep-alive
+// values the kernel rejects leave an accepted connection as it is.
 //
 // # Concurrency
 //

@@ -27,7 +27,7 @@ func FileListener(f *os.File) (ln Listener, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return adoptListener(sl, sl.Addr().Network(), ListenConfig{})
+	return adoptListener(sl, sl.Addr().Network(), ListenConfig{}, false)
 }
 
 // networkOf names a stdlib connection's network as its local address does.

@@ -60,7 +60,7 @@ func (lc *ListenConfig) Listen(ctx context.Context, network, address string) (Li
 	if err != nil {
 		return nil, err
 	}
-	return adoptListener(l, network, *lc)
+	return adoptListener(l, network, *lc, true)
 }
 
 // Listen announces on the local network address.
@@ -74,13 +74,14 @@ func Listen(network, address string) (Listener, error) {
 }
 
 // adoptListener moves a listener made by the standard library onto the
-// loop where it can, and otherwise wraps it.
-func adoptListener(l net.Listener, network string, lc ListenConfig) (Listener, error) {
+// loop where it can, and otherwise wraps it. unlink says whether closing a
+// Unix listener removes its path.
+func adoptListener(l net.Listener, network string, lc ListenConfig, unlink bool) (Listener, error) {
 	switch l := l.(type) {
 	case *net.TCPListener:
 		return adoptTCPListener(l, network, lc)
 	case *net.UnixListener:
-		return adoptUnixListener(l, network)
+		return adoptUnixListener(l, network, unlink)
 	}
 	return l, nil
 }

@@ -3,8 +3,11 @@
 package net
 
 import (
+	"errors"
 	"net"
 	"os"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -13,17 +16,23 @@ import (
 )
 
 // listener is a listening socket on the loop. The standard library created
-// and bound it; std keeps that side open (it unlinks a Unix socket's path
-// on Close), and fd is a duplicate that the loop accepts on.
+// and bound it; fd is a duplicate that the loop accepts on, and the
+// standard library's value is closed once fd exists, so a listener holds
+// one descriptor, as the standard library's does.
 //
 // Multiple goroutines may invoke methods on a listener simultaneously;
-// every field is immutable after construction.
+// every field but unlink is immutable after construction.
 type listener struct {
 	fd   *loop.FD
-	std  net.Listener
 	net  string
 	addr Addr
 	lc   ListenConfig // keep-alive settings for accepted TCP connections
+
+	// unlink says whether Close removes a Unix socket's path, as the
+	// standard library's UnixListener does for a socket it created (not
+	// for one from FileListener); SetUnlinkOnClose changes it.
+	unlink     atomic.Bool
+	unlinkOnce sync.Once
 }
 
 func (l *listener) opError(op string, err error) error {
@@ -50,29 +59,35 @@ func (l *listener) accept() (*loop.FD, unix.Sockaddr, error) {
 func (l *listener) Addr() Addr { return l.addr }
 
 func (l *listener) Close() error {
+	// The path goes first, as in the standard library: once the socket is
+	// closed, another listener may bind the same path.
+	if a, ok := l.addr.(*UnixAddr); ok {
+		l.unlinkOnce.Do(func() {
+			if l.unlink.Load() && a.Name != "" && a.Name[0] != '@' {
+				unix.Unlink(a.Name)
+			}
+		})
+	}
 	if err := l.fd.Close(); err != nil {
 		return l.opError("close", err)
 	}
-	return l.std.Close()
+	return nil
 }
 
 func (l *listener) File() (*os.File, error) {
-	f, err := dupFile(l.fd)
+	f, err := dupFile(l.fd, l.net, l.addr, nil)
 	if err != nil {
 		return nil, l.opError("file", err)
 	}
 	return f, nil
 }
 
-func (l *listener) SetDeadline(t time.Time) error {
-	if err := l.fd.SetDeadline(t); err != nil {
-		return l.opError("set", err)
-	}
-	return nil
-}
+// SetDeadline returns the loop's bare error (net.ErrClosed after Close),
+// as the standard library's listeners do.
+func (l *listener) SetDeadline(t time.Time) error { return l.fd.SetDeadline(t) }
 
 func (l *listener) SyscallConn() (syscall.RawConn, error) {
-	return &rawConn{fd: l.fd, net: l.net, laddr: l.addr}, nil
+	return &rawListener{rawConn{fd: l.fd, net: l.net, laddr: l.addr}}, nil
 }
 
 // tcpListener accepts TCP connections on the loop.
@@ -87,12 +102,7 @@ func (l *tcpListener) AcceptTCP() (*TCPConn, error) {
 	var lsa unix.Sockaddr
 	cfd.RawControl(func(s uintptr) { lsa, _ = unix.Getsockname(int(s)) })
 	c.laddr = sockaddrToTCP(lsa)
-	// The standard library turns Nagle off and keep-alive on (15 s unless
-	// the ListenConfig says otherwise) for every accepted connection.
-	if err := setAcceptedOptions(c, l.lc); err != nil {
-		c.Close()
-		return nil, l.opError("accept", err)
-	}
+	setAcceptedOptions(c, l.lc)
 	return &TCPConn{impl: c}, nil
 }
 
@@ -113,9 +123,7 @@ func (l *unixListener) AcceptUnix() (*UnixConn, error) {
 	return &UnixConn{impl: c}, nil
 }
 
-func (l *unixListener) SetUnlinkOnClose(unlink bool) {
-	l.std.(*net.UnixListener).SetUnlinkOnClose(unlink)
-}
+func (l *unixListener) SetUnlinkOnClose(unlink bool) { l.unlink.Store(unlink) }
 
 // dupSocket returns a close-on-exec duplicate of a stdlib socket's
 // descriptor; the stdlib value keeps its own.
@@ -131,18 +139,30 @@ func dupSocket(sc syscall.Conn) (int, error) {
 	return ns, wrapSyscall("dup", derr)
 }
 
+// outOfDescriptors reports whether err says that the process or the
+// system has no descriptor left for a duplicate.
+func outOfDescriptors(err error) bool {
+	return errors.Is(err, unix.EMFILE) || errors.Is(err, unix.ENFILE)
+}
+
 // adoptStream moves a stdlib stream connection's socket onto the loop: it
 // takes a duplicate of the descriptor and closes the stdlib side, which
-// sends nothing to the peer because the socket stays open.
+// sends nothing to the peer because the socket stays open. With no
+// descriptor left for the duplicate it returns served true and leaves c
+// open: the caller serves c through the standard library, so a process at
+// its descriptor limit can dial and accept what the standard library can.
 func adoptStream(c interface {
 	net.Conn
 	syscall.Conn
-}, network string, from origin) (streamConn, error) {
+}, network string, from origin) (_ streamConn, served bool, _ error) {
 	laddr, raddr := c.LocalAddr(), c.RemoteAddr()
 	ns, err := dupSocket(c)
+	if err != nil && outOfDescriptors(err) {
+		return streamConn{}, true, nil
+	}
 	c.Close()
 	if err != nil {
-		return streamConn{}, &net.OpError{Op: originOp[from], Net: network, Source: laddr, Addr: raddr, Err: err}
+		return streamConn{}, false, &net.OpError{Op: originOp[from], Net: network, Source: laddr, Addr: raddr, Err: err}
 	}
 	lo := loop.Dialed
 	switch from {
@@ -154,9 +174,9 @@ func adoptStream(c interface {
 	fd, err := loop.Register(ns, true, lo)
 	if err != nil {
 		unix.Close(ns)
-		return streamConn{}, &net.OpError{Op: originOp[from], Net: network, Source: laddr, Addr: raddr, Err: err}
+		return streamConn{}, false, &net.OpError{Op: originOp[from], Net: network, Source: laddr, Addr: raddr, Err: err}
 	}
-	return streamConn{fd: fd, net: network, laddr: laddr, raddr: raddr}, nil
+	return streamConn{fd: fd, net: network, laddr: laddr, raddr: raddr, connected: from == originDialed}, false, nil
 }
 
 var originOp = map[origin]string{originDialed: "dial", originAccepted: "accept", originAdopted: "file"}
@@ -165,9 +185,12 @@ func adoptTCPConnFrom(c *net.TCPConn, network string, from origin) (*TCPConn, er
 	if loop.Default() == nil {
 		return &TCPConn{impl: c}, nil
 	}
-	sc, err := adoptStream(c, network, from)
+	sc, served, err := adoptStream(c, network, from)
 	if err != nil {
 		return nil, err
+	}
+	if served {
+		return &TCPConn{impl: c}, nil
 	}
 	return &TCPConn{impl: &tcpConn{sc}}, nil
 }
@@ -176,50 +199,76 @@ func adoptUnixConn(c *net.UnixConn, network string, from origin) (*UnixConn, err
 	if network != "unix" || loop.Default() == nil {
 		return &UnixConn{impl: c}, nil
 	}
-	sc, err := adoptStream(c, network, from)
+	sc, served, err := adoptStream(c, network, from)
 	if err != nil {
 		return nil, err
+	}
+	if served {
+		return &UnixConn{impl: c}, nil
 	}
 	return &UnixConn{impl: &unixConn{sc}}, nil
 }
 
+// adoptListenerFD moves a stdlib listener's socket onto the loop, as
+// adoptStream does a connection's; l is closed on success and on error. It
+// returns a nil fd, with l still open, where no descriptor is left for the
+// duplicate: the caller then serves l through the standard library.
 func adoptListenerFD(l interface {
 	net.Listener
 	syscall.Conn
-}, network string) (listener, error) {
+}, network string) (*loop.FD, error) {
 	ns, err := dupSocket(l)
+	if err != nil && outOfDescriptors(err) {
+		return nil, nil
+	}
 	if err != nil {
 		l.Close()
-		return listener{}, &net.OpError{Op: "listen", Net: network, Source: nil, Addr: l.Addr(), Err: err}
+		return nil, &net.OpError{Op: "listen", Net: network, Source: nil, Addr: l.Addr(), Err: err}
 	}
 	fd, err := loop.Register(ns, true, loop.Adopted)
 	if err != nil {
 		unix.Close(ns)
 		l.Close()
-		return listener{}, &net.OpError{Op: "listen", Net: network, Source: nil, Addr: l.Addr(), Err: err}
+		return nil, &net.OpError{Op: "listen", Net: network, Source: nil, Addr: l.Addr(), Err: err}
 	}
-	return listener{fd: fd, std: l, net: network, addr: l.Addr()}, nil
+	l.Close()
+	return fd, nil
 }
 
 func adoptTCPListener(l *net.TCPListener, network string, lc ListenConfig) (*TCPListener, error) {
 	if loop.Default() == nil {
 		return &TCPListener{impl: stdTCPListener{l}}, nil
 	}
-	ln, err := adoptListenerFD(l, network)
+	addr := l.Addr()
+	fd, err := adoptListenerFD(l, network)
 	if err != nil {
 		return nil, err
 	}
-	ln.lc = lc
-	return &TCPListener{impl: &tcpListener{ln}}, nil
+	if fd == nil {
+		return &TCPListener{impl: stdTCPListener{l}}, nil
+	}
+	return &TCPListener{impl: &tcpListener{listener{fd: fd, net: network, addr: addr, lc: lc}}}, nil
 }
 
-func adoptUnixListener(l *net.UnixListener, network string) (*UnixListener, error) {
+// adoptUnixListener moves l onto the loop; unlink says whether its Close
+// removes the socket's path (true where the standard library created the
+// socket, false for FileListener's).
+func adoptUnixListener(l *net.UnixListener, network string, unlink bool) (*UnixListener, error) {
 	if network != "unix" || loop.Default() == nil {
 		return &UnixListener{impl: stdUnixListener{l}}, nil
 	}
-	ln, err := adoptListenerFD(l, network)
+	addr := l.Addr()
+	// Closing l must leave the path: the loop's duplicate still listens.
+	l.SetUnlinkOnClose(false)
+	fd, err := adoptListenerFD(l, network)
 	if err != nil {
 		return nil, err
 	}
-	return &UnixListener{impl: &unixListener{ln}}, nil
+	if fd == nil {
+		l.SetUnlinkOnClose(unlink)
+		return &UnixListener{impl: stdUnixListener{l}}, nil
+	}
+	ul := &unixListener{listener{fd: fd, net: network, addr: addr}}
+	ul.unlink.Store(unlink)
+	return &UnixListener{impl: ul}, nil
 }

@@ -18,21 +18,20 @@ const (
 // setAcceptedOptions gives an accepted connection the options the standard
 // library gives it (src/net/tcpsock.go newTCPConn): TCP_NODELAY, and
 // keep-alive unless the ListenConfig disables it.
-func setAcceptedOptions(c *tcpConn, lc ListenConfig) error {
+func setAcceptedOptions(c *tcpConn, lc ListenConfig) {
 	cfg := lc.KeepAliveConfig
 	if !cfg.Enable && lc.KeepAlive >= 0 {
 		cfg = KeepAliveConfig{Enable: true, Idle: lc.KeepAlive}
 	}
-	var serr error
-	err := c.fd.RawControl(func(fd uintptr) {
-		if serr = unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_NODELAY, 1); serr == nil && cfg.Enable {
-			serr = setKeepAliveConfig(int(fd), cfg)
+	// The standard library ignores these errors (net.newTCPConn): a
+	// keep-alive value the kernel rejects leaves the options that follow
+	// it unset, and the connection is accepted all the same.
+	c.fd.RawControl(func(fd uintptr) {
+		unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+		if cfg.Enable {
+			setKeepAliveConfig(int(fd), cfg)
 		}
 	})
-	if err != nil {
-		return err
-	}
-	return wrapSyscall("setsockopt", serr)
 }
 
 // setKeepAliveConfig applies the stdlib's rules: zero fields take the

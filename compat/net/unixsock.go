@@ -333,5 +333,5 @@ func ListenUnix(network string, laddr *UnixAddr) (*UnixListener, error) {
 	if err != nil {
 		return nil, err
 	}
-	return adoptUnixListener(l, network)
+	return adoptUnixListener(l, network, true)
 }

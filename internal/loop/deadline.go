@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -75,8 +76,19 @@ func (d *deadline) set(t time.Time) {
 		cur.fire()
 		return
 	}
-	d.when = nanotime() + int64(dur)
+	d.when = addClock(nanotime(), dur)
 	d.armLocked(dur)
+}
+
+// addClock returns now+d, saturated at the largest clock value: a deadline
+// far in the future (time.Now().Add(math.MaxInt64)) must not wrap around
+// into the past, which would leave the timer armed "earlier" than any
+// later deadline and so never re-armed for it (issue 13).
+func addClock(now int64, d time.Duration) int64 {
+	if int64(d) > math.MaxInt64-now {
+		return math.MaxInt64
+	}
+	return now + int64(d)
 }
 
 // armLocked makes sure the timer fires no later than d.when, dur from now.
@@ -104,9 +116,18 @@ func (d *deadline) post() {
 	}
 }
 
-// expire runs on the loop.
+// expire runs on the loop. It never waits for d.mu, which a user
+// goroutine setting the deadline holds: if the lock is taken, a goroutine
+// waits for it off the loop and posts the check again (issue 13.10).
 func (d *deadline) expire() {
-	d.mu.Lock()
+	if !d.mu.TryLock() {
+		go func() {
+			d.mu.Lock()
+			d.mu.Unlock()
+			d.post()
+		}()
+		return
+	}
 	defer d.mu.Unlock()
 	d.armedAt = 0
 	if d.when == 0 {

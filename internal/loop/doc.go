@@ -64,11 +64,27 @@
 // it then takes without parking.
 //
 // gnet v2.9.7 does not export the poller's epoll descriptor: the reactor
-// reads it by reflection and proves it is the poller's (an eventfd added
-// through the poller must show up in it) before relying on it. Where that
-// fails, on the BSDs (kqueue), or with EVSHIM_REACTOR=gnet, the reactor
-// runs gnet's Polling; Stats.RuntimeWait counts the reactors that wait in
-// the runtime's netpoller.
+// reads it by reflection and proves it is the poller's before it waits on
+// it. The proof consumes nothing: an eventfd is added through the poller,
+// and epoll_ctl(EPOLL_CTL_MOD) of that eventfd on the descriptor must
+// succeed, which it does only on the epoll instance that holds it (on any
+// other descriptor, another epoll instance included, it fails and changes
+// nothing). So a gnet version whose layout differs falls back to gnet's
+// Polling and never takes events from another instance. The reactor then
+// adds its descriptors itself, with the descriptor number as the event
+// data, so it does not depend on how gnet lays out that data either. Where
+// the proof fails, on the BSDs (kqueue), or with EVSHIM_REACTOR=gnet, the
+// reactor runs gnet's Polling; Stats.RuntimeWait counts the reactors that
+// wait in the runtime's netpoller.
+//
+// gnet's poll_opt build tag is supported: it stores a pointer to each
+// descriptor's PollAttachment in the kernel's event data and calls the
+// attachment's Callback, so register gives every descriptor an attachment
+// whose Callback is the reactor's dispatch and keeps it reachable from the
+// pollDesc. The runtime-netpoller path reads only data it wrote itself. One
+// limit is gnet's own: under -race, its poll_opt Polling (the fallback)
+// dies with "checkptr: misaligned pointer conversion", since it reads that
+// pointer from a 4-byte aligned field.
 //
 // # How many reactors
 //
@@ -97,6 +113,18 @@
 // reactor goroutine and must not block; the watchdog reports any callback
 // that runs longer than Config.StallLimit (100 ms by default, env
 // EVSHIM_WATCHDOG) with the reactor's stack, and counts it in Stats.
+//
+// A reactor never waits for a lock that a user goroutine holds: even a
+// lock held for a few instructions is held for as long as the scheduler
+// leaves its holder parked, which on a loaded machine is milliseconds (the
+// watchdog once saw a reactor wait 155 ms in the RWMutex that guarded the
+// descriptor map, behind a registering goroutine). So the lookup for each
+// event takes no lock (fdTable); the reactor checks the posted-task queue
+// with an atomic count and takes the queue only with TryLock, trying again
+// next round; a deadline's expiry takes the deadline's lock with TryLock
+// and otherwise leaves a goroutine to wait for it and post the expiry
+// again. The locks that remain on the reactor's path are the loop's own
+// (stopping) and whatever a posted func or a readiness handler takes.
 //
 // # Lifecycle
 //

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -54,6 +55,12 @@ type FD struct {
 	wd  deadline
 
 	grace *time.Timer // guarded by rmu: ReadWithin's timer, reused
+
+	// blocking is set once DupBlocking has put the socket in blocking mode:
+	// a syscall may then sleep in the kernel where no wake-up reaches it,
+	// so Close no longer waits for the syscalls in progress (the last of
+	// them closes the descriptor), as internal/poll does for a blocking FD.
+	blocking atomic.Bool
 }
 
 // Register moves the non-blocking descriptor fd onto the default loop,
@@ -92,6 +99,12 @@ func Register(fd int, stream bool, origin Origin) (*FD, error) {
 	f := &FD{Sysfd: fd, pd: pd, stream: stream}
 	f.rd.r, f.wd.r = r, r
 	f.rd.wake, f.wd.wake = &pd.rwake, &pd.wwake
+	// An FD dropped without Close is closed when it is collected, as the
+	// standard library's netFD is. Nothing on the loop refers to an FD
+	// (the reactor's table holds its pollDesc), so a dropped one is
+	// collectable, except while a deadline timer is armed. runtime.AddCleanup
+	// would serve too, but needs Go 1.24.
+	runtime.SetFinalizer(f, (*FD).Close)
 	return f, nil
 }
 
@@ -195,8 +208,12 @@ func (fd *FD) Close() error {
 	if !fd.refs.closeAndIncref() {
 		return net.ErrClosed
 	}
+	runtime.SetFinalizer(fd, nil)
 	fd.pd.evict()
 	fd.decref()
+	if fd.blocking.Load() {
+		return nil
+	}
 	// Wait, if another goroutine still holds a reference, for it to let go.
 	fd.destroyMu.Lock()
 	if !fd.destroyed {
@@ -565,6 +582,25 @@ func (fd *FD) Dup() (int, error) {
 	return unix.FcntlInt(uintptr(fd.Sysfd), unix.F_DUPFD_CLOEXEC, 0)
 }
 
+// DupBlocking returns a close-on-exec duplicate of the descriptor in
+// blocking mode, as the standard library's File methods hand it out (see
+// net's newUnixFile: the *os.File's Fd is blocking). A socket's duplicates
+// share one open file description, so this FD's socket turns blocking too,
+// as the standard library's does once Fd is called: its syscalls may then
+// sleep in the kernel, and Close stops waiting for them.
+func (fd *FD) DupBlocking() (int, error) {
+	ns, err := fd.Dup()
+	if err != nil {
+		return -1, err
+	}
+	if err := unix.SetNonblock(ns, false); err != nil {
+		unix.Close(ns)
+		return -1, err
+	}
+	fd.blocking.Store(true)
+	return ns, nil
+}
+
 // RawControl runs f with the descriptor, which stays valid while f runs.
 func (fd *FD) RawControl(f func(uintptr)) error {
 	if err := fd.incref(); err != nil {
@@ -585,6 +621,10 @@ func (fd *FD) RawRead(f func(uintptr) bool) error {
 	if err := fd.prepare(&fd.rd); err != nil {
 		return err
 	}
+	// Made before f runs, the wake channel records every edge after f's
+	// first look, so f runs again only after one: as often as the
+	// standard library calls it.
+	wakeChan(&fd.pd.rwake)
 	for {
 		if f(uintptr(fd.Sysfd)) {
 			return nil
@@ -604,6 +644,7 @@ func (fd *FD) RawWrite(f func(uintptr) bool) error {
 	if err := fd.prepare(&fd.wd); err != nil {
 		return err
 	}
+	wakeChan(&fd.pd.wwake) // as in RawRead
 	for {
 		if f(uintptr(fd.Sysfd)) {
 			return nil
@@ -617,17 +658,22 @@ func (fd *FD) RawWrite(f func(uintptr) bool) error {
 // ReadMsg calls recvmsg(2), parking for readability, for unix sockets'
 // ReadMsgUnix and ReadFromUnix.
 func (fd *FD) ReadMsg(p, oob []byte, flags int) (n, oobn, rflags int, sa unix.Sockaddr, err error) {
+	var serr error // the syscall's: RawRead's own result must not overwrite it
 	err = fd.RawRead(func(s uintptr) bool {
-		n, oobn, rflags, sa, err = unix.Recvmsg(int(s), p, oob, flags)
-		if err == unix.EINTR {
-			return false
+		for {
+			n, oobn, rflags, sa, serr = unix.Recvmsg(int(s), p, oob, flags)
+			if serr != unix.EINTR {
+				break
+			}
 		}
-		if err == unix.EAGAIN {
-			err = nil
-			return false
+		if serr != nil {
+			n = 0 // the raw syscall's -1, as internal/poll resets it
 		}
-		return true
+		return serr != unix.EAGAIN
 	})
+	if err == nil {
+		err = serr
+	}
 	if err == nil && n > 0 {
 		fd.pd.r.counters.bytesIn.Add(uint64(n))
 	}
@@ -637,17 +683,22 @@ func (fd *FD) ReadMsg(p, oob []byte, flags int) (n, oobn, rflags int, sa unix.So
 // WriteMsg calls sendmsg(2), parking for writability, for unix sockets'
 // WriteMsgUnix and WriteToUnix.
 func (fd *FD) WriteMsg(p, oob []byte, sa unix.Sockaddr) (n, oobn int, err error) {
+	var serr error // as in ReadMsg
 	err = fd.RawWrite(func(s uintptr) bool {
-		n, err = unix.SendmsgN(int(s), p, oob, sa, 0)
-		if err == unix.EINTR {
-			return false
+		for {
+			n, serr = unix.SendmsgN(int(s), p, oob, sa, 0)
+			if serr != unix.EINTR {
+				break
+			}
 		}
-		if err == unix.EAGAIN {
-			err = nil
-			return false
+		if serr != nil {
+			n = 0
 		}
-		return true
+		return serr != unix.EAGAIN
 	})
+	if err == nil {
+		err = serr
+	}
 	if err == nil {
 		oobn = len(oob)
 		fd.pd.r.counters.bytesOut.Add(uint64(n))

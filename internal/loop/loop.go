@@ -182,11 +182,13 @@ func Configure(cfg Config) {
 }
 
 // Shutdown stops the default loop now, whether or not it is used: every
-// registered descriptor is evicted (blocked callers return net.ErrClosed),
-// pending timers never fire, the reactors and the watchdog exit, and
-// Shutdown waits for them. The next use starts a new instance. An unused
-// loop stops by itself; Shutdown is for tests that need it gone at once
-// and for a process that wants its goroutines back early.
+// registered descriptor is evicted and marked closed (blocked and later
+// calls return net.ErrClosed), pending timers never fire, the reactors and
+// the watchdog exit, and Shutdown waits for them. The descriptors
+// themselves stay open, and the peers see nothing, until their owners call
+// Close (or the garbage collector closes them). The next use starts a new
+// instance. An unused loop stops by itself; Shutdown is for tests that need
+// it gone at once and for a process that wants its goroutines back early.
 func Shutdown() {
 	lp := &defaultLoop
 	lp.mu.Lock()

@@ -41,9 +41,10 @@ type nestedPoll struct {
 	wakefd int               // an eventfd in the poller: post writes it to wake an idle reactor
 	events []unix.EpollEvent // loop-only
 
-	mu    sync.Mutex
-	tasks []func() // guarded by mu; posted funcs, oldest first
-	spare []func() // loop-only: the batch being run, reused
+	mu     sync.Mutex
+	tasks  []func()     // guarded by mu; posted funcs, oldest first
+	spare  []func()     // loop-only: the batch being run, reused
+	queued atomic.Int64 // len(tasks), stored under mu, read without it
 
 	// idle is set while the reactor is about to wait or waiting; the first
 	// post to find it set writes wakefd. The reactor stores idle before it
@@ -94,8 +95,22 @@ func openNested(p *netpoll.Poller) (_ *nestedPoll, err error) {
 	if err = p.AddRead(&netpoll.PollAttachment{FD: n.wakefd}, true); err != nil {
 		return nil, err
 	}
-	// Prove that epfd is the poller's: the eventfd just added to the
-	// poller must show up in it.
+	// Prove that epfd is the poller's before anything waits on it: a
+	// field of another gnet version could hold some other descriptor,
+	// even another epoll instance (the runtime's own), whose events a
+	// wait here would take from their owner. EPOLL_CTL_MOD changes
+	// nothing where it fails: it fails with ENOENT on an epoll instance
+	// that does not hold the eventfd just made, and with EBADF or EINVAL
+	// on anything that is no epoll instance. Only the instance where the
+	// poller added that eventfd accepts it, so any other layout fails
+	// closed, to gnet's Polling. The MOD also sets the event data that
+	// this file reads (the descriptor number), whatever layout gnet's
+	// build uses (its poll_opt tag stores a pointer there); every other
+	// descriptor is added by add, with the same layout. Only then is
+	// the eventfd written and epfd waited on.
+	if !holds(n.epfd, n.wakefd) {
+		return nil, errNoNesting
+	}
 	if err = n.wake(); err != nil {
 		return nil, err
 	}
@@ -121,6 +136,28 @@ func openNested(p *netpoll.Poller) (_ *nestedPoll, err error) {
 	return n, nil
 }
 
+// holds reports whether epfd is an epoll instance that holds fd, and if
+// so sets fd's event data to the layout this file reads. It consumes no
+// event and changes nothing where it reports false.
+func holds(epfd, fd int) bool {
+	return unix.EpollCtl(epfd, unix.EPOLL_CTL_MOD, fd, &unix.EpollEvent{Events: readEvents, Fd: int32(fd)}) == nil
+}
+
+// readEvents and readWriteEvents are the event masks of gnet's
+// edge-triggered AddRead and AddReadWrite.
+const (
+	readEvents      = unix.EPOLLIN | unix.EPOLLPRI | unix.EPOLLET | unix.EPOLLRDHUP
+	readWriteEvents = readEvents | unix.EPOLLOUT
+)
+
+// add registers fd in the epoll instance, edge-triggered for reading and
+// writing, with the descriptor number as the event data (the layout
+// runNested reads). The poller's Delete removes it.
+func (n *nestedPoll) add(fd int) error {
+	err := unix.EpollCtl(n.epfd, unix.EPOLL_CTL_ADD, fd, &unix.EpollEvent{Events: readWriteEvents, Fd: int32(fd)})
+	return os.NewSyscallError("epoll_ctl add", err)
+}
+
 // wake makes the poller's epoll readable.
 func (n *nestedPoll) wake() error {
 	b := [8]byte{1}
@@ -141,6 +178,7 @@ func (n *nestedPoll) wake() error {
 func (n *nestedPoll) post(fn func()) error {
 	n.mu.Lock()
 	n.tasks = append(n.tasks, fn)
+	n.queued.Store(int64(len(n.tasks)))
 	n.mu.Unlock()
 	if n.idle.Load() && n.idle.CompareAndSwap(true, false) {
 		return n.wake()
@@ -148,11 +186,9 @@ func (n *nestedPoll) post(fn func()) error {
 	return nil
 }
 
-func (n *nestedPoll) hasTasks() bool {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return len(n.tasks) > 0
-}
+// hasTasks reports whether funcs are queued. It takes no lock: the
+// reactor never waits for a poster (issue 13.10).
+func (n *nestedPoll) hasTasks() bool { return n.queued.Load() > 0 }
 
 // poll returns the number of events in n.events, waiting in the runtime's
 // netpoller until there is an event or a posted task.
@@ -248,10 +284,18 @@ func (r *reactor) runNested() {
 
 // takeTasks returns the posted funcs, oldest first; the slice is valid
 // until the next call.
+// If a poster holds the queue's lock (it appends and lets go, but the
+// scheduler may have parked it in between), the reactor does not wait: it
+// takes nothing this round, serves its events, and looks again, since
+// hasTasks stays true.
 func (n *nestedPoll) takeTasks() []func() {
-	n.mu.Lock()
+	if !n.mu.TryLock() {
+		runtime.Gosched()
+		return nil
+	}
 	batch := n.tasks
 	n.tasks = n.spare[:0]
+	n.queued.Store(0)
 	n.mu.Unlock()
 	n.spare = batch
 	return batch

@@ -18,4 +18,5 @@ func openNested(*netpoll.Poller) (*nestedPoll, error) {
 
 func (*nestedPoll) post(func()) error { return nil }
 func (*nestedPoll) close()            {}
+func (*nestedPoll) add(int) error     { return nil }
 func (r *reactor) runNested()         {}

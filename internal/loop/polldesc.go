@@ -43,6 +43,11 @@ type pollDesc struct {
 
 	closed atomic.Bool // set by evict: every wait returns net.ErrClosed
 
+	// att is the poller's attachment for fd, kept reachable for as long as
+	// the registration: gnet's poll_opt build stores only a pointer to it
+	// in the kernel, where the garbage collector cannot see it. Immutable.
+	att any
+
 	// onReadable, when set, takes the read readiness: the reactor calls it
 	// instead of waking a parked reader. compat/http parks idle keep-alive
 	// connections this way, with no goroutine.

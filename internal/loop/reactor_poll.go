@@ -27,8 +27,7 @@ type reactor struct {
 	idx    int             // immutable
 	poller *netpoll.Poller // immutable; closed after the goroutine exits
 
-	mu  sync.RWMutex
-	fds map[int]*pollDesc // guarded by mu; registered descriptors by fd number
+	fds fdTable // registered descriptors by fd number; lookups take no lock
 
 	// stopMu orders post against shutdown: a task posted before shutdown
 	// queues ahead of the stop task and runs (the queue is FIFO); a task
@@ -53,7 +52,7 @@ func newReactor(in *instance, idx int, c *counters) (*reactor, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &reactor{in: in, idx: idx, poller: p, fds: make(map[int]*pollDesc), done: make(chan struct{}), counters: c}
+	r := &reactor{in: in, idx: idx, poller: p, done: make(chan struct{}), counters: c}
 	if n, err := openNested(p); err == nil {
 		r.nest = n
 	}
@@ -74,17 +73,14 @@ func (r *reactor) run(ready chan<- struct{}) {
 	}
 	// Polling returns only when a callback or task returns
 	// ErrEngineShutdown, which shutdown's task does.
-	_ = r.poller.Polling(r.dispatch)
+	_ = r.polling()
 }
 
 // dispatch is the readiness callback: it runs on the reactor goroutine.
 func (r *reactor) dispatch(fd int, ev netpoll.IOEvent, flags netpoll.IOFlags) error {
 	start := nanotime()
 	r.busySince.Store(start)
-	r.mu.RLock()
-	pd := r.fds[fd]
-	r.mu.RUnlock()
-	if pd != nil {
+	if pd := r.fds.load(fd); pd != nil {
 		r.counters.events.Add(1)
 		var e Events
 		if netpoll.IsReadEvent(ev) {
@@ -149,13 +145,19 @@ func (r *reactor) register(pd *pollDesc) error {
 	if r.stopped {
 		return errLoopClosed
 	}
-	r.mu.Lock()
-	r.fds[pd.fd] = pd
-	r.mu.Unlock()
-	if err := r.poller.AddReadWrite(&netpoll.PollAttachment{FD: pd.fd}, true); err != nil {
-		r.mu.Lock()
-		delete(r.fds, pd.fd)
-		r.mu.Unlock()
+	r.fds.store(pd)
+	var err error
+	if r.nest != nil {
+		err = r.nest.add(pd.fd)
+	} else {
+		// gnet's poll_opt build keeps a pointer to the attachment in the
+		// kernel and calls its Callback; pd keeps it alive.
+		pa := &netpoll.PollAttachment{FD: pd.fd, Callback: r.dispatch}
+		pd.att = pa
+		err = r.poller.AddReadWrite(pa, true)
+	}
+	if err != nil {
+		r.fds.remove(pd)
 		return err
 	}
 	r.counters.open.Add(1)
@@ -166,11 +168,7 @@ func (r *reactor) register(pd *pollDesc) error {
 // fd number never reaches pd.
 func (r *reactor) unregister(pd *pollDesc) {
 	_ = r.poller.Delete(pd.fd)
-	r.mu.Lock()
-	if r.fds[pd.fd] == pd {
-		delete(r.fds, pd.fd)
-	}
-	r.mu.Unlock()
+	r.fds.remove(pd)
 	r.counters.open.Add(-1)
 }
 
@@ -188,13 +186,7 @@ func (r *reactor) shutdown() {
 		err = r.poller.Trigger(queue.HighPriority, func(any) error { return gerrors.ErrEngineShutdown }, nil)
 	}
 	r.stopMu.Unlock()
-	r.mu.RLock()
-	pds := make([]*pollDesc, 0, len(r.fds))
-	for _, pd := range r.fds {
-		pds = append(pds, pd)
-	}
-	r.mu.RUnlock()
-	for _, pd := range pds {
+	for _, pd := range r.fds.all() {
 		pd.evict()
 	}
 	if err != nil {

@@ -45,41 +45,46 @@ func netRows() []Row {
 		rows[i].NoIO = true
 	}
 
-	const dialReason = "the stdlib dialer resolves and completes the handshake (every Dialer field keeps its meaning); the connected socket then moves onto the loop, where all its I/O runs"
-	add(Cooperative, dialReason, "", cs("nettest/tcp/dialed", "nettest/unix/dialed", "dial/errors"), "Dial", "Dialer.Dial", "Dialer.DialContext")
+	const dialReason = "the stdlib dialer resolves and completes the handshake (every Dialer field keeps its meaning); the connected socket then moves onto the loop, where all its I/O runs; at the descriptor limit, where no descriptor is left to move it, the stdlib serves that connection, so Dial succeeds where the stdlib's does"
+	add(Cooperative, dialReason, "", cs("nettest/tcp/dialed", "nettest/unix/dialed", "dial/errors", "fdlimit/dial-listen"), "Dial", "Dialer.Dial", "Dialer.DialContext")
 	add(Cooperative, dialReason, "", cs("dial/options"), "DialTimeout")
 	add(Cooperative, dialReason, "", cs("typed/tcp"), "DialTCP", "Dialer.DialTCP")
 	add(Cooperative, dialReason+"; \"unixgram\" and \"unixpacket\" are served by the stdlib", "", cs("typed/unix"), "DialUnix", "Dialer.DialUnix")
 	const ownDeviation = "evshim's own type with the stdlib's full field and method set: a type assertion or conversion to the stdlib's concrete type fails"
 	add(Cooperative, dialReason, ownDeviation, cs("dial/options", "dial/errors"), "Dialer")
 
-	const listenReason = "the stdlib creates and binds the socket; accepting runs on the loop (accept4 on the caller's goroutine, parking on the loop on EAGAIN)"
-	add(Cooperative, listenReason+"; \"unixpacket\" is served by the stdlib", "", cs("nettest/tcp/accepted", "nettest/unix/accepted", "listener/unix"), "Listen")
-	add(Cooperative, listenReason, ownDeviation, cs("listenconfig/keepalive"), "ListenConfig", "ListenConfig.Listen")
+	const listenReason = "the stdlib creates and binds the socket; accepting runs on the loop (accept4 on the caller's goroutine, parking on the loop on EAGAIN); the listener holds one descriptor, and at the descriptor limit the stdlib serves it"
+	add(Cooperative, listenReason+"; \"unixpacket\" is served by the stdlib", "", cs("nettest/tcp/accepted", "nettest/unix/accepted", "listener/unix", "fdlimit/dial-listen"), "Listen")
+	add(Cooperative, listenReason+"; keep-alive values the kernel rejects are ignored for accepted conns, as the stdlib ignores them", ownDeviation,
+		cs("listenconfig/keepalive", "keepalive/rejected-values"), "ListenConfig", "ListenConfig.Listen")
 	add(Cooperative, listenReason, "", cs("typed/tcp"), "ListenTCP")
 	add(Cooperative, listenReason+"; \"unixpacket\" is served by the stdlib", "", cs("typed/unix"), "ListenUnix")
 	add(Cooperative, "the stdlib builds the socket from the file; a TCP or Unix stream socket then moves onto the loop", "", cs("file"), "FileConn", "FileListener")
 
 	const ioReason = "the syscall runs on the caller's goroutine; on EAGAIN it parks until the loop reports readiness, the deadline (a loop timer) passes or the conn is closed"
-	connIO := cs("nettest/tcp/dialed", "nettest/tcp/accepted", "errors/after-close", "errors/deadline", "errors/eof")
+	connIO := cs("nettest/tcp/dialed", "nettest/tcp/accepted", "errors/after-close", "errors/deadline", "errors/eof", "deadline/far-future", "gc/dropped-conns")
 	add(Cooperative, ioReason, ownDeviation, connIO, "TCPConn")
 	add(Cooperative, ioReason, "", connIO, "TCPConn.Read", "TCPConn.Write", "TCPConn.Close", "TCPConn.LocalAddr",
 		"TCPConn.RemoteAddr", "TCPConn.SetDeadline", "TCPConn.SetReadDeadline", "TCPConn.SetWriteDeadline")
 	add(Cooperative, "shutdown(2) on the loop-owned socket; a peer FIN leaves our side writable, as in the stdlib", "",
 		cs("halfclose/tcp", "halfclose/peer-fin"), "TCPConn.CloseRead", "TCPConn.CloseWrite")
-	add(Cooperative, "dup(2) of the loop-owned socket; the copy is an ordinary *os.File, not on the loop", "", cs("file"), "TCPConn.File")
-	add(Cooperative, "setsockopt on the loop-owned socket (keep-alive timing and MPTCP through the stdlib's per-kernel code on a duplicate)", "",
-		cs("sockopts"), "TCPConn.MultipathTCP", "TCPConn.SetKeepAlive", "TCPConn.SetKeepAliveConfig", "TCPConn.SetKeepAlivePeriod",
+	const fileReason = "dup(2) of the loop-owned socket, named as the stdlib names it (\"tcp:laddr->raddr\"); the copy is an ordinary *os.File, not on the loop"
+	const fileDeviation = "the duplicate is blocking from the start, where the stdlib's turns blocking when its Fd method is called (os/exec calls it for ExtraFiles; the stdlib's hidden os constructor that defers it is not reachable without linkname); a socket's duplicates share that mode, so from File on the conn's own calls block in the kernel and a deadline or Close cannot wake one already blocked, as with the stdlib's conn after Fd"
+	add(Partial, fileReason, fileDeviation, cs("file", "file/blocking-named"), "TCPConn.File")
+	add(Cooperative, "getsockopt by the stdlib's per-kernel rules: false once the connection fell back to TCP (MPTCP_INFO from Linux 5.16, SO_PROTOCOL before)", "",
+		cs("sockopts", "mptcp/fallback"), "TCPConn.MultipathTCP")
+	add(Cooperative, "setsockopt on the loop-owned socket, keep-alive timing by the stdlib's rules (defaults, rounding, order)", "",
+		cs("sockopts"), "TCPConn.SetKeepAlive", "TCPConn.SetKeepAliveConfig", "TCPConn.SetKeepAlivePeriod",
 		"TCPConn.SetLinger", "TCPConn.SetNoDelay", "TCPConn.SetReadBuffer", "TCPConn.SetWriteBuffer")
-	add(Cooperative, "syscall.RawConn whose Read and Write park on the loop between calls of f", "", cs("syscallconn"), "TCPConn.SyscallConn")
+	add(Cooperative, "syscall.RawConn whose Read and Write park on the loop between calls of f, calling f as often as the stdlib does", "", cs("syscallconn", "syscallconn/read-calls"), "TCPConn.SyscallConn")
 	add(Partial, ioReason, "copies through a 32 KiB user-space buffer: the stdlib's splice(2) and sendfile(2) fast paths are not taken",
 		cs("bulk/tcp", "many-conns"), "TCPConn.ReadFrom", "TCPConn.WriteTo")
 
-	lnIO := cs("listener/accept-deadline", "listener/close-unblocks-accept", "nettest/tcp/accepted")
+	lnIO := cs("listener/accept-deadline", "listener/close-unblocks-accept", "nettest/tcp/accepted", "listener/after-close-shapes")
 	add(Cooperative, listenReason, ownDeviation, lnIO, "TCPListener")
 	add(Cooperative, listenReason, "", lnIO, "TCPListener.Accept", "TCPListener.AcceptTCP", "TCPListener.Addr",
 		"TCPListener.Close", "TCPListener.SetDeadline", "TCPListener.SyscallConn")
-	add(Cooperative, "dup(2) of the loop-owned socket", "", cs("file"), "TCPListener.File")
+	add(Partial, fileReason, fileDeviation, cs("file", "file/blocking-named"), "TCPListener.File")
 
 	unixIO := cs("nettest/unix/dialed", "nettest/unix/accepted", "bulk/unix")
 	add(Cooperative, ioReason+"; unixgram and unixpacket conns are served by the stdlib", ownDeviation, unixIO, "UnixConn")
@@ -87,15 +92,16 @@ func netRows() []Row {
 		"UnixConn.RemoteAddr", "UnixConn.SetDeadline", "UnixConn.SetReadDeadline", "UnixConn.SetWriteDeadline",
 		"UnixConn.SetReadBuffer", "UnixConn.SetWriteBuffer", "UnixConn.SyscallConn")
 	add(Cooperative, "shutdown(2) on the loop-owned socket", "", cs("halfclose/unix"), "UnixConn.CloseRead", "UnixConn.CloseWrite")
-	add(Cooperative, "dup(2) of the loop-owned socket", "", cs("file"), "UnixConn.File")
-	add(Cooperative, "recvmsg/sendmsg on the caller's goroutine, parking on the loop on EAGAIN; received descriptors are close-on-exec", "",
-		cs("unix-rights"), "UnixConn.ReadMsgUnix", "UnixConn.WriteMsgUnix", "UnixConn.ReadFrom", "UnixConn.ReadFromUnix")
-	add(Partial, "a connected stream socket takes no destination address", "on a loop conn, WriteTo and WriteToUnix always fail with ErrWriteToConnected; for an accepted conn and a nil address the stdlib reports a missing address instead",
-		cs("unix-rights"), "UnixConn.WriteTo", "UnixConn.WriteToUnix")
+	add(Partial, fileReason, fileDeviation, cs("file", "file/blocking-named"), "UnixConn.File")
+	add(Cooperative, "recvmsg/sendmsg on the caller's goroutine, parking on the loop on EAGAIN; received descriptors are close-on-exec; a count of 0 with every error; an address goes to the kernel, which refuses it on a connected socket (EISCONN)", "",
+		cs("unix-rights", "unix/readfrom-errors", "unix/writeto-shapes"), "UnixConn.ReadMsgUnix", "UnixConn.WriteMsgUnix", "UnixConn.ReadFrom", "UnixConn.ReadFromUnix")
+	add(Cooperative, "as the stdlib on a stream socket: a dialed conn fails with ErrWriteToConnected; an accepted one reports the stdlib's own missing-address error for nil, and passes an address to the kernel, which refuses it (EISCONN)", "",
+		cs("unix-rights", "unix/writeto-shapes"), "UnixConn.WriteTo", "UnixConn.WriteToUnix")
 
-	unixLn := cs("listener/unix", "nettest/unix/accepted")
+	unixLn := cs("listener/unix", "nettest/unix/accepted", "listener/after-close-shapes")
 	add(Cooperative, listenReason+"; unixpacket listeners are served by the stdlib", ownDeviation, unixLn, "UnixListener")
 	add(Cooperative, listenReason, "", unixLn, "UnixListener.Accept", "UnixListener.AcceptUnix", "UnixListener.Addr",
-		"UnixListener.Close", "UnixListener.SetDeadline", "UnixListener.SetUnlinkOnClose", "UnixListener.SyscallConn", "UnixListener.File")
+		"UnixListener.Close", "UnixListener.SetDeadline", "UnixListener.SetUnlinkOnClose", "UnixListener.SyscallConn")
+	add(Partial, fileReason, fileDeviation, cs("file", "file/blocking-named"), "UnixListener.File")
 	return rows
 }
