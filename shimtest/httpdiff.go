@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -142,6 +143,7 @@ type diffRun struct {
 	release  chan struct{} // closed by stepRelease or at the end
 	relOnce  sync.Once
 	handlers sync.WaitGroup // handlers and their context watchers
+	active   atomic.Int32   // handlers running
 	states   connStates
 	log      syncBuffer
 }
@@ -152,6 +154,9 @@ func (r *diffRun) note(ob *handlerObs, format string, args ...any) {
 	r.mu.Unlock()
 }
 
+// busy reports whether a handler is running.
+func (r *diffRun) busy() bool { return r.active.Load() > 0 }
+
 func (r *diffRun) letGo() { r.relOnce.Do(func() { close(r.release) }) }
 
 // diffHandler is the one handler every case uses; the request path picks
@@ -159,6 +164,8 @@ func (r *diffRun) letGo() { r.relOnce.Do(func() { close(r.release) }) }
 func (r *diffRun) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.handlers.Add(1)
 	defer r.handlers.Done()
+	r.active.Add(1)
+	defer r.active.Add(-1)
 	ctx := req.Context()
 	ob := &handlerObs{Method: req.Method, URI: req.RequestURI, Proto: req.Proto, Host: req.Host,
 		ContentLength: req.ContentLength, TransferEncoding: req.TransferEncoding, Close: req.Close}
@@ -277,6 +284,25 @@ func (r *diffRun) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		io.WriteString(w, "first\n")
 		r.note(ob, "flush: %v", http.NewResponseController(w).Flush())
 		readBody(-1)
+	case "/duplex":
+		// Answer each line of the body as it arrives.
+		rc := http.NewResponseController(w)
+		r.note(ob, "full duplex: %v", rc.EnableFullDuplex())
+		buf := make([]byte, 4)
+		for {
+			n, err := io.ReadFull(req.Body, buf)
+			body = append(body, buf[:n]...)
+			if n > 0 {
+				fmt.Fprintf(w, "got %q\n", buf[:n])
+				r.note(ob, "flush: %v", rc.Flush())
+			}
+			if err != nil {
+				if err != io.EOF {
+					berr = err
+				}
+				break
+			}
+		}
 	case "/twice":
 		w.WriteHeader(http.StatusAccepted)
 		w.WriteHeader(http.StatusTeapot)
@@ -348,6 +374,15 @@ func (s *connStates) hook(c net.Conn, st http.ConnState) {
 	s.seq[c] = append(s.seq[c], st.String())
 }
 
+// closing reports whether the server has seen connections and every one
+// of them reached a final state.
+func (s *connStates) closing() bool {
+	s.mu.Lock()
+	n := len(s.order)
+	s.mu.Unlock()
+	return n > 0 && s.settled()
+}
+
 // settled reports whether every connection reached a final state.
 func (s *connStates) settled() bool {
 	s.mu.Lock()
@@ -407,7 +442,8 @@ func newDiffServer(impl Impl, o diffServer, r *diffRun) HTTPServer {
 type clientConn struct {
 	c     *net.TCPConn
 	mu    sync.Mutex
-	got   []byte // guarded by mu
+	got   []byte    // guarded by mu
+	last  time.Time // guarded by mu: when the last bytes arrived
 	ended chan struct{}
 	end   string // set before ended is closed
 }
@@ -430,6 +466,7 @@ func (cc *clientConn) read() {
 		n, err := cc.c.Read(buf)
 		cc.mu.Lock()
 		cc.got = append(cc.got, buf[:n]...)
+		cc.last = time.Now()
 		cc.mu.Unlock()
 		if err != nil {
 			switch {
@@ -458,9 +495,45 @@ func (cc *clientConn) state(d time.Duration) string {
 	}
 }
 
-// finish closes the connection (if still open) and returns what it got.
-func (cc *clientConn) finish(settle time.Duration) (got []byte, end string) {
-	end = cc.state(settle)
+// quiet waits until the connection ends, or has been quiet for settle:
+// no byte received and busy false; if closing reports that the server
+// closed its side, the end is waited for. It gives up after 4 settle times, so
+// that a server that keeps a handler running still yields "open".
+func (cc *clientConn) quiet(settle time.Duration, busy, closing func() bool) string {
+	start := time.Now()
+	active := start // the last time a handler was seen running
+	for {
+		cc.mu.Lock()
+		last := cc.last
+		cc.mu.Unlock()
+		if last.Before(active) {
+			last = active
+		}
+		wait := settle - time.Since(last)
+		if busy() && time.Since(start) < 4*settle && !closing() {
+			active = time.Now()
+			wait = 5 * time.Millisecond
+		}
+		if wait <= 0 && closing() {
+			// The server reports the connection closed: its FIN may lag
+			// on a loaded machine.
+			return cc.state(2 * time.Second)
+		}
+		if wait <= 0 {
+			return "open"
+		}
+		select {
+		case <-cc.ended:
+			return cc.end
+		case <-time.After(wait):
+		}
+	}
+}
+
+// finish waits for the connection to end or go quiet, closes it and
+// returns what it got.
+func (cc *clientConn) finish(settle time.Duration, busy, closing func() bool) (got []byte, end string) {
+	end = cc.quiet(settle, busy, closing)
 	cc.c.Close()
 	<-cc.ended
 	cc.mu.Lock()
@@ -484,6 +557,10 @@ func runDiffCase(c diffCase, impl Impl) (obs diffObs, err error) {
 	settle := c.settle
 	if settle == 0 {
 		settle = 300 * time.Millisecond
+		if c.sends() > 64<<10 {
+			// Large bodies take long under -race on a loaded machine.
+			settle = time.Second
+		}
 	}
 
 	var results []string
@@ -538,7 +615,7 @@ func runDiffCase(c diffCase, impl Impl) (obs diffObs, err error) {
 		case stepRelease:
 			r.letGo()
 		case stepDial:
-			got, end := cc.finish(settle)
+			got, end := cc.finish(settle, r.busy, r.states.closing)
 			bytesIn = append(bytesIn, string(got)+"<"+end+">")
 			if cc, err = dialClient(addr); err != nil {
 				obs.Checks = append(obs.Checks, "dial: "+noPort(err.Error()))
@@ -548,7 +625,7 @@ func runDiffCase(c diffCase, impl Impl) (obs diffObs, err error) {
 		}
 	}
 	if cc != nil {
-		got, end := cc.finish(settle)
+		got, end := cc.finish(settle, r.busy, r.states.closing)
 		bytesIn = append(bytesIn, string(got))
 		obs.End = end
 	}
@@ -715,6 +792,15 @@ func (a diffObs) summary(b diffObs) string {
 	field("errorlog", a.Log, b.Log)
 	field("server", a.Server, b.Server)
 	return strings.Join(out, "; ")
+}
+
+// sends is how many bytes the case writes.
+func (c diffCase) sends() int {
+	n := 0
+	for _, s := range c.steps {
+		n += len(s.data)
+	}
+	return n
 }
 
 // describe renders a case's client steps, for the findings.

@@ -246,8 +246,12 @@ func scenarioCases() []diffCase {
 			steps: []step{wr("GET /x HT"), check(600 * ms)}},
 		{name: "timeout/rht-in-headers", srv: diffServer{ReadHeaderTimeout: 100 * ms, IdleTimeout: 5 * time.Second},
 			steps: []step{wr("GET /x HTTP/1.1\r\nHost: x\r\n"), check(600 * ms)}},
+		{name: "timeout/rht-trickle-in-time", srv: diffServer{ReadHeaderTimeout: 500 * ms, IdleTimeout: 5 * time.Second},
+			steps: writesD(40*ms, "GET /x", " HTTP/1.1\r\n", "Host: x\r\n", "X-A: 1\r\n", "X-B: 2\r\n", "\r\n")},
+		// The client stops writing before the timeout, so that no write
+		// races the server's close (which would make RST or EOF a toss-up).
 		{name: "timeout/rht-trickle", srv: diffServer{ReadHeaderTimeout: 200 * ms, IdleTimeout: 5 * time.Second},
-			steps: writesD(60*ms, "GET /x", " HTTP/1.1\r\n", "Host: x\r\n", "X-A: 1\r\n", "X-B: 2\r\n", "\r\n")},
+			steps: append(writesD(60*ms, "GET /x", " HTTP/1.1\r\n", "Host: x\r\n"), check(600*ms))},
 		{name: "timeout/rht-second-request", srv: diffServer{ReadHeaderTimeout: 100 * ms, IdleTimeout: 5 * time.Second},
 			steps: []step{wr(diffGet + "GET /x HT"), check(600 * ms)}},
 		{name: "timeout/rht-not-idle", srv: diffServer{ReadHeaderTimeout: 100 * ms, IdleTimeout: 5 * time.Second},
@@ -269,6 +273,29 @@ func scenarioCases() []diffCase {
 		{name: "timeout/idle-partial-head", srv: diffServer{ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 150 * ms},
 			steps: []step{wr(diffGet), pause(50 * ms), wr("GET /x HTTP/1.1\r\n"), check(600 * ms)}},
 
+		// Bodies that arrive in pieces, after 100 Continue, or meet Shutdown.
+		{name: "body/expect-continue-wait", steps: []step{wr("POST /p HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"),
+			pause(50 * ms), wr("abc"), pause(diffLong), wr(diffEnd)}},
+		{name: "body/expect-continue-big-unread", steps: writes("POST /unread HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 400000\r\n\r\n")},
+		{name: "body/cl-slow", steps: writesD(diffLong, "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc", "defg", "hij"+diffEnd)},
+		{name: "body/cl-slow-short", steps: writesD(diffShort, "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc", "defg", "hij"+diffEnd)},
+		{name: "body/chunked-slow", steps: writesD(diffLong, chunked("/c", "3\r\nab"), "c\r\n", "0\r\nX-T: 1\r\n", "\r\n"+diffEnd)},
+		{name: "body/chunked-slow-short", steps: writesD(diffShort, chunked("/c", "3\r\nab"), "c\r\n", "0\r\nX-T: 1\r\n", "\r\n"+diffEnd)},
+		{name: "body/unread-big-then-get", steps: writes(withLen("POST", "/unread", bigBody) + diffGet)},
+		{name: "body/unread-small-then-get", steps: writes(withLen("POST", "/unread", "hello") + diffGet + diffEnd)},
+		{name: "body/half-read-then-get", steps: writes(withLen("POST", "/half", "0123456789") + diffEnd)},
+		{name: "body/max-then-get", steps: writes(withLen("POST", "/max", "0123456789abcdefghij") + diffEnd)},
+		{name: "body/two-unread-posts", steps: writes(withLen("POST", "/unread", "one") + withLen("POST", "/unread", "two") + diffEnd)},
+		{name: "body/close-header-post", steps: writes("POST /p HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 3\r\n\r\nabc" + diffGet)},
+		{name: "body/http10-unread", steps: writes("POST /unread HTTP/1.0\r\nContent-Length: 3\r\n\r\nabc")},
+		{name: "body/read-timeout-in-time", srv: diffServer{ReadTimeout: 400 * ms},
+			steps: writesD(50*ms, "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nabc", "def"+diffEnd)},
+		{name: "body/shutdown-mid-body", steps: []step{wr("POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nabc"),
+			pause(50 * ms), shutdown(2 * time.Second), pause(100 * ms), wr("def"), check(600 * ms)}},
+		{name: "body/close-mid-body", steps: []step{wr("POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nabc"),
+			pause(50 * ms), closeServer(), check(600 * ms)}},
+		{name: "body/full-duplex", steps: writesD(50*ms, "POST /duplex HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\none\n", "two\n", diffEnd)},
+
 		// Client goes away, context.
 		{name: "ctx/client-close", steps: []step{wr("GET /ctx HTTP/1.1\r\nHost: x\r\n\r\n"), pause(50 * ms), halfClose()}},
 		{name: "ctx/client-close-post", steps: []step{wr(withLen("POST", "/ctx", "abc")), pause(50 * ms), halfClose()}},
@@ -286,7 +313,10 @@ func scenarioCases() []diffCase {
 		{name: "server/shutdown-partial-next", steps: []step{wr(diffGet), check(50 * ms), wr("GET /x HTTP/1.1\r\n"),
 			pause(20 * ms), shutdown(2 * time.Second), check(600 * ms)}},
 		{name: "server/shutdown-new-partial", steps: []step{wr("GET /x HT"), pause(20 * ms), shutdown(300 * ms), check(600 * ms)}},
-		{name: "server/close-busy", steps: []step{wr("GET /block HTTP/1.1\r\nHost: x\r\n\r\n"), waitInHandler(), closeServer(), check(600 * ms)}},
+		// The pause lets the handler see its context canceled before the
+		// harness releases it.
+		{name: "server/close-busy", steps: []step{wr("GET /block HTTP/1.1\r\nHost: x\r\n\r\n"), waitInHandler(), closeServer(),
+			check(600 * ms), pause(300 * ms)}},
 		{name: "server/close-idle", steps: []step{wr(diffPost), check(50 * ms), closeServer(), check(600 * ms)}},
 		{name: "server/keepalives-off", srv: diffServer{KeepAlivesOff: true}, steps: writes(diffGet + diffGet)},
 		{name: "server/keepalives-off-post", srv: diffServer{KeepAlivesOff: true}, steps: writes(diffPost + diffGet)},
