@@ -83,7 +83,9 @@ func (r *connReader) Read(p []byte) (int, error) {
 	}
 	n, err := c.Conn.Read(p)
 	r.remain -= int64(n)
-	r.wire = true
+	if n > 0 {
+		r.wire = true
+	}
 	if err != nil {
 		if !isTimeout(err) {
 			c.eof = true // EOF or a reset: what comes after is nothing

@@ -204,7 +204,9 @@ func (c *conn) watch(w *response) {
 	w.watching.Store(true)
 	switch {
 	case c.eof:
-		w.clientGone()
+		// net/http's background read would find the EOF concurrently
+		// with the handler, which usually starts first.
+		go w.clientGone()
 	case c.detached:
 		// This goroutine read the socket; give readiness back to the
 		// loop's callback, which sees a hang-up (and notes data for
