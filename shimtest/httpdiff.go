@@ -105,7 +105,7 @@ type diffCase struct {
 	name   string
 	srv    diffServer
 	steps  []step
-	settle time.Duration // how long the end of the steps waits for the connection to end; 0: 300 ms
+	settle time.Duration // how long the end of the steps waits for the connection to end; 0: 400 ms (quiet: no byte and no handler running)
 	long   bool          // trimmed by -short
 }
 
@@ -209,7 +209,9 @@ func (r *diffRun) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		n, berr = io.ReadFull(req.Body, body)
 		body = body[:n]
 	}
-	hijacked := false
+	// answered: the handler hijacked or wrote its whole answer itself, so
+	// the closing "read N" line is not written.
+	answered := false
 	switch req.URL.Path {
 	case "/unread": // leave the body for the server
 	case "/half":
@@ -222,7 +224,7 @@ func (r *diffRun) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		conn, brw, err := w.(http.Hijacker).Hijack()
 		r.note(ob, "hijack: %v", err)
 		if err == nil {
-			hijacked = true
+			answered = true
 			// What the server had read ahead stays readable from brw.
 			conn.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
 			rest, rerr := io.ReadAll(brw)
@@ -242,7 +244,7 @@ func (r *diffRun) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 				conn, _, err := w.(http.Hijacker).Hijack()
 				r.note(ob, "hijack %d: %v", i, err)
 				if err == nil {
-					hijacked = true
+					answered = true
 					fmt.Fprintf(conn, "HIJACKED\n")
 					conn.Close()
 				}
@@ -303,6 +305,27 @@ func (r *diffRun) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 				break
 			}
 		}
+	case "/early":
+		w.Header().Set("Link", "</s.css>; rel=preload")
+		w.WriteHeader(http.StatusEarlyHints)
+		w.Header().Del("Link")
+	case "/nocontent":
+		w.WriteHeader(http.StatusNoContent)
+		_, err := io.WriteString(w, "body")
+		r.note(ob, "write: %v", err)
+	case "/bigresp":
+		_, err := io.WriteString(w, strings.Repeat("r", 300<<10))
+		r.note(ob, "write: %v", err)
+	case "/trailer":
+		w.Header().Set("Trailer", "X-Sum")
+		io.WriteString(w, "part\n")
+		w.Header().Set("X-Sum", "42")
+		w.Header().Set(http.TrailerPrefix+"X-Late", "1")
+	case "/badlen":
+		w.Header().Set("Content-Length", "3")
+		_, err := io.WriteString(w, "toolong")
+		r.note(ob, "write: %v", err)
+		answered = true
 	case "/twice":
 		w.WriteHeader(http.StatusAccepted)
 		w.WriteHeader(http.StatusTeapot)
@@ -330,7 +353,7 @@ func (r *diffRun) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		ob.CtxErr = context.Cause(ctx).Error()
 	}
 	r.mu.Unlock()
-	if !hijacked && req.URL.Path != "/hijack2" {
+	if !answered && req.URL.Path != "/hijack2" {
 		if req.ProtoMajor == 2 {
 			// HPACK-encoded, a Date header cannot be blanked: leave it out.
 			w.Header()["Date"] = nil
@@ -556,7 +579,7 @@ func runDiffCase(c diffCase, impl Impl) (obs diffObs, err error) {
 	addr := ln.Addr().String()
 	settle := c.settle
 	if settle == 0 {
-		settle = 300 * time.Millisecond
+		settle = 400 * time.Millisecond
 		if c.sends() > 64<<10 {
 			// Large bodies take long under -race on a loaded machine.
 			settle = time.Second

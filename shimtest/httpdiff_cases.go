@@ -70,6 +70,22 @@ var diffShapes = []diffShape{
 	{name: "flush", raw: "GET /flush HTTP/1.1\r\nHost: x\r\n\r\n"},
 	{name: "handler-close", raw: "GET /close HTTP/1.1\r\nHost: x\r\n\r\n"},
 	{name: "read-deadline-now", raw: withLen("POST", "/deadline", "abcdef")},
+	{name: "early-hints", raw: "GET /early HTTP/1.1\r\nHost: x\r\n\r\n"},
+	{name: "no-content-write", raw: "GET /nocontent HTTP/1.1\r\nHost: x\r\n\r\n"},
+	{name: "big-response", raw: "GET /bigresp HTTP/1.1\r\nHost: x\r\n\r\n"},
+	{name: "big-response-head", raw: "HEAD /bigresp HTTP/1.1\r\nHost: x\r\n\r\n"},
+	{name: "big-response-http10", raw: "GET /bigresp HTTP/1.0\r\n\r\n"},
+	{name: "response-trailer", raw: "GET /trailer HTTP/1.1\r\nHost: x\r\n\r\n"},
+	{name: "response-trailer-http10", raw: "GET /trailer HTTP/1.0\r\n\r\n"},
+	{name: "response-bad-length", raw: "GET /badlen HTTP/1.1\r\nHost: x\r\n\r\n"},
+	{name: "head-flush", raw: "HEAD /flush HTTP/1.1\r\nHost: x\r\n\r\n"},
+	{name: "connection-list", raw: "GET /a HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, close\r\n\r\n"},
+	{name: "get-cl-zero", raw: "GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"},
+	{name: "long-uri", raw: "GET /" + strings.Repeat("u", 6000) + " HTTP/1.1\r\nHost: x\r\n\r\n"},
+	{name: "pipeline-50", raw: strings.Repeat("GET /p50 HTTP/1.1\r\nHost: x\r\n\r\n", 50)},
+	{name: "pipeline-mixed", raw: "GET /1 HTTP/1.1\r\nHost: x\r\n\r\n" + chunked("/2", "2\r\nab\r\n0\r\n\r\n") +
+		"HEAD /3 HTTP/1.1\r\nHost: x\r\n\r\n" + withLen("POST", "/unread", "four") + "GET /5 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n" +
+		withLen("PUT", "/half", "0123456789") + "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n" + "GET /8 HTTP/1.1\r\nHost: x\r\n\r\n"},
 
 	// Bodies.
 	{name: "post-cl", raw: withLen("POST", "/p", "hello")},
@@ -99,6 +115,14 @@ var diffShapes = []diffShape{
 
 	// Malformed and smuggling shapes.
 	{name: "bad-request-line", raw: "GARBAGE\r\n\r\n"},
+	// A request line alone: net/http judges it before reading headers.
+	{name: "line-only-garbage", raw: "GARBAGE\r\n"},
+	{name: "line-only-bad-version", raw: "GET / HTTP/9.9\r\n"},
+	{name: "line-only-fuzz", raw: "0 0 HTTP/\n"},
+	{name: "line-only-fuzz-crlf", raw: "0 00000000 HTTP/\r\n"},
+	{name: "line-only-empty-version", raw: "GET / HTTP/\r\n"},
+	{name: "line-only-bad-target", raw: "GET x HTTP/1.1\r\n"},
+	{name: "line-only-good", raw: "GET / HTTP/1.1\r\n"},
 	{name: "bad-version", raw: "GET / HTTP/9.9\r\nHost: x\r\n\r\n"},
 	{name: "lower-version", raw: "GET / http/1.1\r\nHost: x\r\n\r\n"},
 	{name: "double-space-line", raw: "GET  / HTTP/1.1\r\nHost: x\r\n\r\n"},
