@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -325,7 +328,11 @@ func headReady(b []byte, limit int) bool {
 	return false
 }
 
-// requestLineOK is a quick shape check of "METHOD SP target SP HTTP/x.y".
+// requestLineOK reports whether net/http's parser accepts line (through
+// its LF) as a request line: "METHOD SP target SP HTTP/x.y" with a token
+// method, a target url.ParseRequestURI takes (an authority for CONNECT),
+// and a version ParseHTTPVersion takes. net/http answers 400 as soon as
+// a line fails, before any header.
 func requestLineOK(line []byte) bool {
 	line = bytes.TrimSuffix(line, []byte("\r"))
 	method, rest, ok := bytes.Cut(line, []byte(" "))
@@ -338,7 +345,18 @@ func requestLineOK(line []byte) bool {
 		}
 	}
 	target, proto, ok := bytes.Cut(rest, []byte(" "))
-	return ok && len(target) > 0 && bytes.HasPrefix(proto, []byte("HTTP/"))
+	if !ok {
+		return false
+	}
+	if _, _, ok := http.ParseHTTPVersion(string(proto)); !ok {
+		return false
+	}
+	uri := string(target)
+	if string(method) == "CONNECT" && !strings.HasPrefix(uri, "/") {
+		uri = "http://" + uri
+	}
+	_, err := url.ParseRequestURI(uri)
+	return err == nil
 }
 
 func isTokenChar(ch byte) bool { return tokenChars[ch] }

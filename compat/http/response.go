@@ -468,13 +468,15 @@ func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	// The bytes after the request, then the socket, through the
 	// connection's reader: a failed read cancels the request, as in
 	// net/http.
-	rest := c.buf
-	c.r.start(c, noLimit)
-	br := bufio.NewReaderSize(&c.r, max(4096, len(rest)))
-	if len(rest) > 0 {
+	if !c.r.on {
+		c.r.start(c, noLimit)
+	}
+	rest := len(c.r.seed)
+	br := bufio.NewReaderSize(&c.r, max(4096, rest))
+	if rest > 0 {
 		// Fill the reader with exactly the bytes already read, so that
 		// Buffered reports them, as net/http's reader would.
-		if _, err := br.Peek(len(rest)); err != nil {
+		if _, err := br.Peek(rest); err != nil {
 			return nil, nil, fmt.Errorf("unexpected Peek failure reading buffered bytes: %v", err)
 		}
 	}

@@ -105,6 +105,14 @@ func (c *conn) serveOne(j job) bool {
 			return false
 		}
 		req = j.h.request(ctx, c.remote)
+		if n := j.h.contentLength; n > 0 {
+			// The body follows in c.buf, then on the socket.
+			c.r.start(c, noLimit)
+			req.Body = &lengthBody{r: &c.r, n: n}
+			if d := c.srv.ReadTimeout; d > 0 {
+				c.SetReadDeadline(time.Now().Add(d)) // net/http's whole-request deadline
+			}
+		}
 	} else {
 		sr := c.readSlow(j.expired)
 		if sr == nil {
@@ -288,3 +296,39 @@ func globalOptions(w ResponseWriter, r *Request) {
 		io.Copy(io.Discard, MaxBytesReader(w, r.Body, 4<<10))
 	}
 }
+
+// lengthBody is the body of a request with a Content-Length that the fast
+// parser took: the reads of net/http's body for it (the last bytes come
+// with io.EOF, a short body ends in io.ErrUnexpectedEOF, and io.EOF after
+// that). requestBody wraps it with net/http's server rules.
+type lengthBody struct {
+	r      io.Reader
+	n      int64 // bytes still to read
+	sawEOF bool
+}
+
+func (b *lengthBody) Read(p []byte) (int, error) {
+	if b.sawEOF || b.n <= 0 {
+		b.sawEOF = true
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.n {
+		p = p[:b.n]
+	}
+	n, err := b.r.Read(p)
+	b.n -= int64(n)
+	if err == io.EOF {
+		b.sawEOF = true
+		if b.n > 0 {
+			err = io.ErrUnexpectedEOF
+		}
+	}
+	if err == nil && n > 0 && b.n == 0 {
+		b.sawEOF = true
+		err = io.EOF
+	}
+	return n, err
+}
+
+// Close is never called: requestBody's Close does net/http's.
+func (b *lengthBody) Close() error { return nil }
