@@ -173,18 +173,18 @@ func trimOWS(s string) string {
 // request costs one Request allocation, as in net/http.
 func (h *head) request(ctx context.Context, remote string) *http.Request {
 	r := http.Request{
-		Method:     h.method,
-		URL:        h.url,
-		Proto:      h.proto,
-		ProtoMajor: h.major,
-		ProtoMinor: h.minor,
-		Header:     h.header,
+		Method:        h.method,
+		URL:           h.url,
+		Proto:         h.proto,
+		ProtoMajor:    h.major,
+		ProtoMinor:    h.minor,
+		Header:        h.header,
 		Body:          http.NoBody,
 		ContentLength: h.contentLength,
 		Close:         h.close,
-		Host:       h.host,
-		RemoteAddr: remote,
-		RequestURI: h.uri,
+		Host:          h.host,
+		RemoteAddr:    remote,
+		RequestURI:    h.uri,
 	}
 	return r.WithContext(ctx)
 }

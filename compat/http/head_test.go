@@ -33,16 +33,16 @@ var headSeeds = []struct {
 	{"GET / HTTP/1.1\r\nHost: x\r\nEmpty:\r\nSpaces: \t a b \t \r\nObs: caf\xe9\r\n\r\n", true},
 	{"GET / HTTP/1.0\r\n\r\n", true},
 
-	{"GET / HTTP/1.1\r\n\r\n", false},                                 // no Host
-	{"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", false},           // two Hosts
-	{"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", false},                    // bad Host
-	{"GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", false},              // absolute form
-	{"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", false},                  // asterisk form
-	{"CONNECT /rpc HTTP/1.1\r\nHost: x\r\n\r\n", false},               // CONNECT
-	{"GET / HTTP/1.1\nHost: x\n\n", false},                            // bare LF
-	{"GET / HTTP/1.1\r\nHost: x\r\nA: 1\r\n 2\r\n\r\n", false},        // folded
-	{"GET / HTTP/1.1\r\nHost : x\r\n\r\n", false},                     // space before colon
-	{"GET / HTTP/1.1\r\nHost: x\r\nA: \x7f\r\n\r\n", false},           // DEL in a value
+	{"GET / HTTP/1.1\r\n\r\n", false},                          // no Host
+	{"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", false},    // two Hosts
+	{"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", false},             // bad Host
+	{"GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", false},       // absolute form
+	{"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", false},           // asterisk form
+	{"CONNECT /rpc HTTP/1.1\r\nHost: x\r\n\r\n", false},        // CONNECT
+	{"GET / HTTP/1.1\nHost: x\n\n", false},                     // bare LF
+	{"GET / HTTP/1.1\r\nHost: x\r\nA: 1\r\n 2\r\n\r\n", false}, // folded
+	{"GET / HTTP/1.1\r\nHost : x\r\n\r\n", false},              // space before colon
+	{"GET / HTTP/1.1\r\nHost: x\r\nA: \x7f\r\n\r\n", false},    // DEL in a value
 	{"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", true},
 	{"POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 0012\r\n\r\nhello, world", true},
 	{"POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 1, 1\r\n\r\nh", false},
