@@ -30,8 +30,9 @@
 //     ReadHeaderTimeout, when it gets net/http's answer to a partial
 //     head and is closed;
 //   - every byte of the connection is this package's: a request
-//     without a body, in origin form with CRLF line ends (the common
-//     GET), is parsed by this package (into the Request net/http would
+//     without a body or with a plain Content-Length one, in origin form
+//     with CRLF line ends (the common GET and POST), is parsed by this
+//     package (into the Request net/http would
 //     build; a fuzz test holds the two together); any other request,
 //     and any malformed one, is parsed by net/http's own request parser
 //     from this package's buffered reader, so it gets net/http's verdict

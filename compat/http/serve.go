@@ -11,8 +11,9 @@ import (
 
 // serve.go is the busy goroutine's part of a connection (see conn's
 // states): it takes the requests at the start of c.buf, each parsed by
-// the fast parser (head.go: a request without a body, in the strict
-// subset it accepts, parsed on the loop) or by net/http's own parser
+// the fast parser (head.go: a request without a body or with a plain
+// Content-Length one, in the strict subset it accepts, parsed on the
+// loop) or by net/http's own parser
 // (engine.go: everything else, with net/http's verdicts), serves them in
 // order as net/http's connection loop does, and parks the connection
 // once no complete request is left, or closes it.
