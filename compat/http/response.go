@@ -295,11 +295,16 @@ func (w *response) write(n int, b []byte, s string) (int, error) {
 
 // ReadFrom copies src into the body as net/http's does, so that the
 // response on the wire is the same: the first 512 bytes go through the
-// buffers (to sniff a Content-Type), then the header is flushed and the
-// rest goes straight to the connection unless the body is chunked.
+// buffers (to sniff a Content-Type), then the header is flushed and, unless
+// the body is chunked, the rest goes to the connection's own ReadFrom
+// (compat/net's TCPConn's), as net/http hands it to *net.TCPConn's.
 func (w *response) ReadFrom(src io.Reader) (int64, error) {
 	buf := copyBufs.Get().(*[]byte)
 	defer copyBufs.Put(buf)
+	rf, ok := w.c.Conn.(io.ReaderFrom)
+	if !ok {
+		return io.CopyBuffer(writerOnly{w}, src, *buf)
+	}
 	var n int64
 	if !w.cw.wroteHeader {
 		n0, err := io.CopyBuffer(writerOnly{w}, io.LimitReader(src, sniffLen), *buf)
@@ -311,7 +316,7 @@ func (w *response) ReadFrom(src io.Reader) (int64, error) {
 	w.w.Flush()
 	w.cw.flush()
 	if !w.cw.chunking && bodyAllowedForStatus(w.status) && w.req.Method != "HEAD" {
-		n0, err := io.CopyBuffer(writerOnly{errorWriter{w}}, src, *buf)
+		n0, err := rf.ReadFrom(src)
 		n += n0
 		w.written += n0
 		return n, err
