@@ -183,3 +183,32 @@ func TestIssue11ConnsReleased(t *testing.T) {
 		})
 	}
 }
+
+// TestReadTimeoutLongHandler: a handler without a body to read that
+// outlives ReadTimeout finds its request as net/http's does (not
+// canceled: the read deadline does not reach it).
+func TestReadTimeoutLongHandler(t *testing.T) {
+	h := stdhttp.HandlerFunc(func(w stdhttp.ResponseWriter, r *stdhttp.Request) {
+		select {
+		case <-r.Context().Done():
+			io.WriteString(w, "canceled")
+		case <-time.After(2 * time.Second):
+			io.WriteString(w, "alive")
+		}
+	})
+	ln, err := stdnet.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &stdhttp.Server{Handler: h, ReadTimeout: 100 * time.Millisecond}
+	done := make(chan struct{})
+	go func() { s.Serve(ln); close(done) }()
+	t.Cleanup(func() { s.Close(); <-done })
+	compat := serve(t, &http.Server{Handler: h, ReadTimeout: 100 * time.Millisecond})
+	req := "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+	want, _ := conversation(t, ln.Addr().String(), 0, 3*time.Second, req)
+	got, _ := conversation(t, compat, 0, 3*time.Second, req)
+	if got != want {
+		t.Errorf("net/http: %q\ncompat/http: %q", want, got)
+	}
+}
