@@ -24,6 +24,18 @@ import (
 // between them. The harness does not use testing.T, so that a worker pool
 // can run many cases at once (most of a case's time is spent sleeping),
 // and the test reports each case as its own sub-test afterwards.
+//
+// Observed per case: the bytes the client received (Date blanked, HTTP/2
+// frames normalized by h2Normal), how the connection ended (EOF, RST, or
+// still open once quiet) and its state at each check step, ConnState per
+// connection, what each handler saw (method, target, headers, Host, body
+// and its read error, trailers, context at and after return, and the
+// results of Hijack, Flush, writes), the ErrorLog lines, and the results
+// of Shutdown, Close and Serve.
+//
+// Run: go test -race -run HTTPDiff ./shimtest. The harness's own
+// determinism check compares net/http with itself:
+// go test -race -run TestHTTPDiff ./shimtest -args -httpdiff.self
 
 // diffServer is a case's server configuration. Both implementations get
 // the same explicit values; withDefaults fills what compat/http would

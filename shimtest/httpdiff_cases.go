@@ -123,6 +123,12 @@ var diffShapes = []diffShape{
 	{name: "line-only-empty-version", raw: "GET / HTTP/\r\n"},
 	{name: "line-only-bad-target", raw: "GET x HTTP/1.1\r\n"},
 	{name: "line-only-good", raw: "GET / HTTP/1.1\r\n"},
+	{name: "line-only-version-0", raw: "GET / HTTP/0.0\r\n"},
+	// A malformed header line before the head is complete: net/http
+	// judges each header line as it reads it.
+	{name: "partial-head-no-colon", raw: "GET / HTTP/1.1\r\nHost: x\r\nNoColon\r\n"},
+	{name: "partial-head-bad-name", raw: "GET / HTTP/1.1\r\nBad Name: 1\r\n"},
+	{name: "partial-head-fuzz", raw: "0 * HTTP/0.0\n0\n0"},
 	{name: "bad-version", raw: "GET / HTTP/9.9\r\nHost: x\r\n\r\n"},
 	{name: "lower-version", raw: "GET / http/1.1\r\nHost: x\r\n\r\n"},
 	{name: "double-space-line", raw: "GET  / HTTP/1.1\r\nHost: x\r\n\r\n"},
