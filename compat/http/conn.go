@@ -313,8 +313,9 @@ func putHead(b []byte) {
 
 // headReady reports whether a request should be read from b now: the
 // header block is complete (an empty line ends it; net/http accepts bare
-// LF line ends), the limit is reached (net/http answers 431), or the
-// request line is complete and malformed (net/http answers 400 at once).
+// LF line ends), the limit is reached (net/http answers 431), or a
+// complete request or header line is one net/http rejects as soon as it
+// reads it (it answers 400 at once).
 func headReady(b []byte, limit int) bool {
 	if len(b) >= limit {
 		return true
@@ -322,10 +323,27 @@ func headReady(b []byte, limit int) bool {
 	if bytes.Contains(b, []byte("\n\r\n")) || bytes.Contains(b, []byte("\n\n")) {
 		return true
 	}
-	if i := bytes.IndexByte(b, '\n'); i >= 0 && !requestLineOK(b[:i]) {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return false
+	}
+	if !requestLineOK(b[:i]) {
 		return true
 	}
-	return false
+	// net/http's textproto rejects a header line as soon as it is read
+	// if it has no colon, or if the first one begins with a space.
+	for first, rest := true, b[i+1:]; ; first = false {
+		j := bytes.IndexByte(rest, '\n')
+		if j < 0 {
+			return false
+		}
+		line := rest[:j]
+		rest = rest[j+1:]
+		folded := len(line) > 0 && (line[0] == ' ' || line[0] == '\t')
+		if first && folded || !folded && bytes.IndexByte(line, ':') < 0 {
+			return true
+		}
+	}
 }
 
 // requestLineOK reports whether net/http's parser accepts line (through
