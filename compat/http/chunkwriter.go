@@ -310,6 +310,12 @@ func (cw *chunkWriter) unreadBodyTooBig() bool {
 	case nil:
 		return true // there is more still
 	case http.ErrBodyReadAfterClose:
+		if current == b {
+			// Not closed by the handler (see above): net/http's body
+			// closed itself on a bad trailer, and nothing after it may
+			// be read as a request.
+			w.closeAfterReply = true
+		}
 	case io.EOF:
 		if b.Close() != nil {
 			w.closeAfterReply = true
