@@ -40,26 +40,11 @@ var acceptedDiverge = []struct {
 
 // pendingDiverge lists the cases that compat/http does not yet pass, by
 // name or by a name prefix ending in "*", with the difference observed
-// (at compat/http 858c164, only the class addPartialHead adds). They are run and
+// (empty since compat/http f034cdc: every case passes). They are run and
 // their differences logged, not failed; a pending case that passes is
 // logged too, so that the entry is removed. Shrink this set; an entry
 // added to make a run green must say exactly what differs.
-var pendingDiverge = addPartialHead(map[string]string{})
-
-// addPartialHead adds one class found by FuzzHTTPDiff ("0 * HTTP/0.0\n0"
-// | 1 ms | "\n0"): a header line that net/http rejects as soon as it is
-// read, before the head is complete; compat/http waits for the whole head.
-func addPartialHead(m map[string]string) map[string]string {
-	for _, shape := range []string{"partial-head-no-colon", "partial-head-fuzz"} {
-		for _, v := range []string{"alone", "behind-get", "behind-post"} {
-			m[v+"/"+shape] = "a header line without a colon before the head is complete (\"GET / HTTP/1.1\\r\\nHost: x\\r\\nNoColon\\r\\n\"): " +
-				"net/http answers 400 and closes at once; compat/http sends nothing and keeps the connection open"
-		}
-		m["after-gap/"+shape] = "the same head 150 ms after a POST, completed later: both answer 400, but ConnState " +
-			"is idle -> closed on net/http and idle -> active -> closed on compat/http"
-	}
-	return m
-}
+var pendingDiverge = map[string]string{}
 
 func acceptedFor(name string) string {
 	for _, a := range acceptedDiverge {
