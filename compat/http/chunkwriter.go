@@ -3,6 +3,7 @@ package http
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net/http"
 	"net/textproto"
 	"strconv"
@@ -113,10 +114,6 @@ func (h *extraHeader) write(w *bufio.Writer) {
 // writeHeader finalizes the header and writes it to the connection
 // buffer. p is the start of the body: sniffed for a Content-Type, and its
 // length is the Content-Length if the handler has already returned.
-//
-// The fast path serves only requests without a body and without
-// "Expect", so net/http's rules for an unread request body and for
-// 100-continue have nothing to act on here.
 func (cw *chunkWriter) writeHeader(p []byte) {
 	if cw.wroteHeader {
 		return
@@ -193,6 +190,12 @@ func (cw *chunkWriter) writeHeader(p []byte) {
 	if hget(header, "Connection") == "close" || !keepAlivesEnabled {
 		w.closeAfterReply = true
 	}
+	w.noteStdMaxBytes()
+	if cw.unreadBodyTooBig() {
+		w.requestTooLarge()
+		del("Connection")
+		set.connection = "close"
+	}
 
 	code := w.status
 	if bodyAllowedForStatus(code) {
@@ -261,6 +264,68 @@ func (cw *chunkWriter) writeHeader(p []byte) {
 	cw.header.WriteSubset(w.bufw, exclude)
 	set.write(w.bufw)
 	w.bufw.WriteString("\r\n")
+}
+
+// unreadBodyTooBig applies net/http's rules for a request body the
+// handler has not read to its end by the time the response begins: a
+// client that expected 100-continue and did not get to send its body
+// loses the connection; otherwise up to 256 KiB of the rest is read and
+// dropped, so the connection can serve the next request, and a body
+// larger than that closes it (true: with "Connection: close").
+func (cw *chunkWriter) unreadBodyTooBig() bool {
+	w := cw.res
+	b := w.reqBody
+	if b == nil {
+		return false
+	}
+	current, _ := w.req.Body.(*requestBody)
+	if current == b && b.expect {
+		if _, sawEOF, _, _ := b.state(); !sawEOF {
+			w.closeAfterReply = true
+		}
+	}
+	if w.req.ContentLength == 0 || w.closeAfterReply || w.fullDuplex {
+		return false
+	}
+	discard := true
+	if current == b {
+		closed, sawEOF, _, unread := b.state()
+		switch {
+		case b.expect:
+			discard = false // its end was seen (above)
+		case closed:
+			discard = false
+			if !sawEOF {
+				w.closeAfterReply = true // closed with an error
+			}
+		case unread >= maxPostHandlerReadBytes:
+			return true
+		}
+	}
+	if !discard {
+		return false
+	}
+	_, err := io.CopyN(io.Discard, b, maxPostHandlerReadBytes+1)
+	switch err {
+	case nil:
+		return true // there is more still
+	case http.ErrBodyReadAfterClose:
+		if current == b {
+			// Not closed by the handler (see above): net/http's body
+			// closed itself on a bad trailer, and nothing after it may
+			// be read as a request.
+			w.closeAfterReply = true
+		}
+	case io.EOF:
+		if b.Close() != nil {
+			w.closeAfterReply = true
+		}
+	default:
+		// A read timeout or a bad chunk: what is left on the wire must
+		// not be read as another request.
+		w.closeAfterReply = true
+	}
+	return false
 }
 
 // appendDate appends now as a Date header value. Responses in the same

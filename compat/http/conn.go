@@ -5,46 +5,69 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/evshim/evshim/internal/loop"
 )
 
-// conn is one accepted connection that the loop serves between requests.
-// It is the net.Conn that the user's ConnState and ConnContext see, the
-// same value for the connection's whole life.
+// conn is one accepted connection on the loop. It is the net.Conn that
+// the user's ConnState and ConnContext see, the same value for the
+// connection's whole life.
 //
-// While parked, the loop owns buf: it is touched only by loop callbacks
-// (onReadable, handOver), and by park before it gives readiness to the
-// loop; state is the hand-off point. The Server's parkedSet closes a
-// parked connection whose idle or header timeout has passed.
+// A connection's bytes have one owner at every moment, and it is this
+// package; state says which part of it:
+//
+//   - connParked: the loop. No goroutine. The loop's readable callback
+//     (onReadable) reads into buf until a request head is complete, or
+//     is malformed, or the client has gone; the Server's parkedSet
+//     closes the connection when IdleTimeout passes before a request
+//     begins, and hands it on (with the head's deadline passed, for
+//     net/http's verdict on a partial head) when ReadHeaderTimeout does.
+//     dispatch moves it to connBusy.
+//   - connBusy: one goroutine of the Server's worker pool (serve.go).
+//     It owns buf, and reads the socket itself, through r, only when a
+//     request needs bytes the loop has not read (a body, the rest of a
+//     head net/http's parser reads); the loop's callback then is off
+//     (detached). Requests are parsed by the fast parser (head.go) or by
+//     net/http's (engine.go), served in order, and whatever follows the
+//     last one goes back to buf as the goroutine parks the connection
+//     again (connParked), or closes it (connClosed). The loop, while
+//     the callback is on, only notes a readable edge (pending) and
+//     cancels the request if the client hangs up.
+//   - connHijacked: the handler's, after Hijack; the connection has left
+//     the loop and Server.conns.
+//   - connHandedOver: net/http's own connection code, for an h2c
+//     connection (decided at its first bytes); one-way, out of
+//     Server.conns, net/http's Server tracks and closes it.
+//   - connClosed: nobody's.
 type conn struct {
 	net.Conn          // the compat/net connection; immutable
 	fd       *loop.FD // its loop descriptor; immutable
 	srv      *Server  // immutable
 	base     context.Context
 	ctx      context.Context // ConnContext's result, computed once at accept
+	remote   string          // RemoteAddr().String(), immutable
+	accepted int64           // monotime of accept, immutable
 
-	state    atomic.Int32 // connParked, connServed or connClosed
+	state    atomic.Int32 // connParked, connBusy, ...
 	closed   atomic.Bool  // Closed has been reported to ConnState
 	reported atomic.Int32 // the last state reported to the user's ConnState
 
-	// idleAt is the monotime at which net/http last went idle on the
-	// connection; gap is how long its next request then took to come.
-	// Together they size the grace wait (see graceFor).
-	idleAt atomic.Int64
-	gap    atomic.Int64
+	// Owned by whoever owns the bytes (see above).
+	buf      []byte          // bytes read and not yet served
+	eof      bool            // the client closed or reset after the bytes in buf
+	lastPost bool            // the last request was a POST: CRLF may precede the next
+	readOn   bool            // the loop read more after the next request's first 4 bytes
+	detached bool            // busy: the loop's callback is off, the goroutine reads the socket
+	r        connReader      // busy: the source of net/http's parser and of bodies
+	reqBase  context.Context // requestBase's
 
-	buf []byte // owned by the loop while parked, by the fast path's goroutine while busy: bytes read and not yet served
-
-	// The fast path's (fast.go).
 	pending atomic.Bool              // a readable edge came while busy; the loop must look again
 	active  atomic.Pointer[response] // the request being served while busy, for the loop to cancel
-	eof     bool                     // owned with buf: the client closed or reset after the bytes in buf
-	remote  string                   // RemoteAddr().String(), immutable
-	reqBase context.Context          // requestBase's; touched only by the busy goroutine
 
 	// Guarded by srv.parked.mu: the connection's place in a parked list.
 	prev, next *conn
@@ -53,53 +76,60 @@ type conn struct {
 }
 
 const (
-	connServed   int32 = iota // net/http serves it (or it is being handed over)
-	connParked                // the loop holds it: no goroutine
-	connBusy                  // a fast-path goroutine serves it
-	connHijacked              // a fast-path handler took it
+	connParked int32 = iota
+	connBusy
+	connHijacked
+	connHandedOver
 	connClosed
 )
 
-// park gives the connection to the loop until the next request head is
-// complete. seen holds bytes already read for that request; reading says
-// that a head is under way even if seen is empty (a new connection:
-// ReadHeaderTimeout runs from accept, as in net/http). It is called at
-// accept, and by the goroutine that served the connection as net/http
-// closes it.
-func (c *conn) park(seen []byte, reading bool) {
+// park gives the connection to the loop until its next request head is
+// complete; the busy goroutine calls it with buf holding what follows the
+// last request, and Serve at accept (ReadHeaderTimeout runs from then,
+// as in net/http).
+func (c *conn) park() {
 	s := c.srv
-	if s.shuttingDown() || (!reading && s.keepAlivesOff.Load()) {
+	if s.shuttingDown() {
 		c.closeNow()
 		return
 	}
-	c.buf = seen
-	// net/http's deadlines belong to the stretch that just ended (it sets
-	// fresh ones at the next hand-over); the loop's own timers take over.
+	// The request's deadlines are over; the loop's own timers take over.
 	c.fd.ReleaseTimers()
-	c.state.Store(connParked)
-	s.parked.add(c, reading || len(seen) > 0)
+	reading := ConnState(c.reported.Load()) == StateNew || len(c.buf) > 0 && c.waited()
+	attach := c.detached || ConnState(c.reported.Load()) == StateNew
+	c.detached = false
+	c.state.Store(connParked) // publishes buf to the loop
+	s.parked.add(c, reading)
 	if s.shuttingDown() { // raced with Shutdown's sweep
 		c.closeParked()
 		return
 	}
-	if err := c.fd.OnReadable(c.onReadable); err != nil {
-		c.closeParked()
+	switch {
+	case attach:
+		// Setting the callback also has the loop look once.
+		if err := c.fd.OnReadable(c.onReadable); err != nil {
+			c.closeParked()
+		}
+	case c.pending.Swap(false):
+		// Data or a hang-up came while busy: have the loop read it.
+		if err := c.fd.Post(c.recheck); err != nil {
+			c.closeParked()
+		}
 	}
 }
 
-// onReadable runs on the loop whenever the parked connection is readable,
-// with the event's flags. It reads what has arrived and serves the request
-// once its head is complete, or hands the connection to net/http (a head
-// too large, or malformed).
+// onReadable runs on the loop whenever the connection is readable, with
+// the event's flags. While parked it reads what has arrived and
+// dispatches the request once its head is complete.
 func (c *conn) onReadable(e loop.Events) {
 	switch c.state.Load() {
 	case connParked:
 	case connBusy:
-		// The fast path is serving a request: note the edge for when it
-		// parks, and cancel the request if the client has gone, as
-		// net/http's background read does.
+		// A request is being served: note the edge for when it parks,
+		// and cancel the request if the client has gone, as net/http's
+		// background read does.
 		c.pending.Store(true)
-		if w := c.active.Load(); w != nil && e&(loop.ReadClosed|loop.Hangup) != 0 && c.fd.PeekClosed() {
+		if w := c.active.Load(); w != nil && w.watching.Load() && e&(loop.ReadClosed|loop.Hangup) != 0 && c.fd.PeekClosed() {
 			w.clientGone()
 		}
 		if c.state.Load() != connParked {
@@ -120,6 +150,9 @@ func (c *conn) onReadable(e loop.Events) {
 		}
 		room := cap(c.buf) - len(c.buf)
 		n, err := c.fd.TryRead(c.buf[len(c.buf):cap(c.buf)])
+		if n > 0 && len(c.buf) >= 4 {
+			c.readOn = true
+		}
 		c.buf = c.buf[:len(c.buf)+n]
 		if err == nil && n < room && e&(loop.ReadClosed|loop.Hangup) == 0 {
 			// A short read took all the kernel had, and no FIN is behind
@@ -133,22 +166,15 @@ func (c *conn) onReadable(e loop.Events) {
 			break
 		}
 		if err != nil {
-			if len(c.buf) > 0 {
-				// Bytes then EOF (or reset): they are served as net/http
-				// would serve them, having read them before the EOF.
-				c.eof = true
-				switch {
-				case c.quietEOF():
-					c.closeParked()
-				case headReady(c.buf, limit):
-					// A whole head, or a malformed one, then EOF.
-					c.dispatch(true)
-				default:
-					c.handOver()
-				}
+			// EOF or reset. Bytes before it are answered as net/http
+			// would, having read them before the EOF: a head too short
+			// to wait for is not; anything else gets net/http's verdict.
+			if len(c.buf) == 0 || c.quietEOF() {
+				c.closeParked()
 				return
 			}
-			c.closeParked() // EOF or reset while idle: net/http closes silently
+			c.eof = true
+			c.dispatch(true, false)
 			return
 		}
 	}
@@ -157,22 +183,40 @@ func (c *conn) onReadable(e loop.Events) {
 		putHead(c.buf)
 		c.buf = nil
 	}
+	if ConnState(c.reported.Load()) == StateNew && !c.firstBytes() {
+		return
+	}
 	if c.waited() && headReady(c.buf, limit) {
-		c.dispatch(drained)
+		c.dispatch(drained, false)
 		return
 	}
 	if len(c.buf) > 0 && c.waited() {
 		// A head is under way: ReadHeaderTimeout runs from now, where
 		// net/http starts it, once it has read 4 bytes of a request
 		// after the first (before that, IdleTimeout still applies). A
-		// head that came whole has just been dispatched, without this
-		// move; a connection already on the heads list stays put.
+		// connection already on the heads list stays put.
 		c.srv.parked.reading(c)
 	}
 }
 
 // recheck has the loop look at a parked connection without an event.
 func (c *conn) recheck() { c.onReadable(loop.ReadUnknown) }
+
+// expire runs on the loop when a parked connection's ReadHeaderTimeout
+// has passed (the parkedSet has taken it off its lists). net/http would
+// be reading a head with its deadline passed: with nothing read it
+// closes quietly; with part of a head it parses what it has, which
+// usually earns a 400.
+func (c *conn) expire() {
+	if c.state.Load() != connParked {
+		return
+	}
+	if len(c.buf) == 0 {
+		c.closeParked()
+		return
+	}
+	c.dispatch(true, true)
+}
 
 // quietEOF reports whether net/http would close without a word on
 // finding EOF after the bytes in c.buf: between requests it waits for 4
@@ -184,35 +228,6 @@ func (c *conn) quietEOF() bool { return !c.waited() }
 // at once on a new connection, else once 4 bytes have come.
 func (c *conn) waited() bool {
 	return len(c.buf) >= 4 || ConnState(c.reported.Load()) == StateNew
-}
-
-// handOver runs on the loop: net/http serves the connection from now on,
-// starting with the bytes the loop has read.
-func (c *conn) handOver() {
-	if !c.unpark(connServed) {
-		return
-	}
-	c.noteRequest()
-	t := &turn{c: c, prefix: c.buf}
-	c.buf = nil
-	if c.srv.shuttingDown() {
-		c.closeNow()
-		return
-	}
-	go c.serve(t)
-}
-
-// serve hands t to net/http's server for one stretch of requests. It runs
-// on a goroutine of its own, off the loop: net/http's Serve takes the
-// connection from a one-shot listener, starts its connection goroutine
-// and returns.
-func (c *conn) serve(t *turn) {
-	o := &oneShot{next: t, addr: c.LocalAddr(), base: c.base}
-	c.srv.hs.Serve(o)
-	if !o.taken.Load() {
-		// Serve refused the listener: the server is shutting down.
-		c.closeNow()
-	}
 }
 
 // unpark takes a parked connection off the loop into state to, and
@@ -241,22 +256,23 @@ func (c *conn) closeNow() {
 	c.finish()
 }
 
-// finish closes the socket and reports Closed once. The report runs on a
-// goroutine of its own: user code never runs on the loop.
+// finish closes the socket, leaves Server.conns and reports Closed once.
+// The report runs on a goroutine of its own when called on the loop:
+// user code never runs there.
 func (c *conn) finish() {
 	c.Conn.Close()
 	c.srv.forget(c)
-	if c.markClosed() && c.srv.ConnState != nil {
-		go c.srv.ConnState(c, StateClosed)
+	if c.closed.CompareAndSwap(false, true) && c.srv.ConnState != nil {
+		if c.fd.OnLoop() {
+			go c.srv.ConnState(c, StateClosed)
+		} else {
+			c.srv.ConnState(c, StateClosed)
+		}
 	}
 }
 
-// markClosed reports whether this call is the one that marks the
-// connection closed for ConnState.
-func (c *conn) markClosed() bool { return c.closed.CompareAndSwap(false, true) }
-
-// CloseWrite and CloseRead forward to the connection, so net/http's
-// closeWriteAndWait and hijackers find them.
+// CloseWrite and CloseRead forward to the connection, so hijackers find
+// them.
 func (c *conn) CloseWrite() error {
 	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
 		return cw.CloseWrite()
@@ -269,34 +285,6 @@ func (c *conn) CloseRead() error {
 		return cr.CloseRead()
 	}
 	return errors.ErrUnsupported
-}
-
-// How long net/http's goroutine waits for the next request on a keep-alive
-// connection before the loop takes the connection over. A connection that
-// is busy (its last request came within maxGrace of the one before) waits
-// twice its last gap, so under load its requests stay on net/http's path
-// with no hand-over each time; an idle one costs its goroutine only
-// minGrace. Parking is for connections that really are idle.
-const (
-	minGrace = 2 * time.Millisecond
-	maxGrace = 100 * time.Millisecond
-)
-
-// graceFor returns the grace wait for c's next request.
-func (c *conn) graceFor() time.Duration {
-	gap := time.Duration(c.gap.Load())
-	if gap <= 0 || gap >= maxGrace {
-		return minGrace
-	}
-	return min(max(2*gap, minGrace), maxGrace)
-}
-
-// noteRequest records how long the request now arriving took to come.
-func (c *conn) noteRequest() {
-	if at := c.idleAt.Load(); at != 0 {
-		c.gap.Store(monotime() - at)
-		c.idleAt.Store(0)
-	}
 }
 
 // headPool recycles the buffers that parked connections read heads into,
@@ -323,10 +311,11 @@ func putHead(b []byte) {
 	}
 }
 
-// headReady reports whether net/http should take the connection now: the
+// headReady reports whether a request should be read from b now: the
 // header block is complete (an empty line ends it; net/http accepts bare
-// LF line ends), the limit is reached (net/http answers 431), or the
-// request line is complete and malformed (net/http answers 400 at once).
+// LF line ends), the limit is reached (net/http answers 431), or a
+// complete request or header line is one net/http rejects as soon as it
+// reads it (it answers 400 at once).
 func headReady(b []byte, limit int) bool {
 	if len(b) >= limit {
 		return true
@@ -334,13 +323,34 @@ func headReady(b []byte, limit int) bool {
 	if bytes.Contains(b, []byte("\n\r\n")) || bytes.Contains(b, []byte("\n\n")) {
 		return true
 	}
-	if i := bytes.IndexByte(b, '\n'); i >= 0 && !requestLineOK(b[:i]) {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return false
+	}
+	if !requestLineOK(b[:i]) {
 		return true
 	}
-	return false
+	// net/http's textproto rejects a header line as soon as it is read
+	// if it has no colon, or if the first one begins with a space.
+	for first, rest := true, b[i+1:]; ; first = false {
+		j := bytes.IndexByte(rest, '\n')
+		if j < 0 {
+			return false
+		}
+		line := rest[:j]
+		rest = rest[j+1:]
+		folded := len(line) > 0 && (line[0] == ' ' || line[0] == '\t')
+		if first && folded || !folded && bytes.IndexByte(line, ':') < 0 {
+			return true
+		}
+	}
 }
 
-// requestLineOK is a quick shape check of "METHOD SP target SP HTTP/x.y".
+// requestLineOK reports whether net/http's parser accepts line (through
+// its LF) as a request line: "METHOD SP target SP HTTP/x.y" with a token
+// method, a target url.ParseRequestURI takes (an authority for CONNECT),
+// and a version ParseHTTPVersion takes. net/http answers 400 as soon as
+// a line fails, before any header.
 func requestLineOK(line []byte) bool {
 	line = bytes.TrimSuffix(line, []byte("\r"))
 	method, rest, ok := bytes.Cut(line, []byte(" "))
@@ -353,7 +363,18 @@ func requestLineOK(line []byte) bool {
 		}
 	}
 	target, proto, ok := bytes.Cut(rest, []byte(" "))
-	return ok && len(target) > 0 && bytes.HasPrefix(proto, []byte("HTTP/"))
+	if !ok {
+		return false
+	}
+	if _, _, ok := http.ParseHTTPVersion(string(proto)); !ok {
+		return false
+	}
+	uri := string(target)
+	if string(method) == "CONNECT" && !strings.HasPrefix(uri, "/") {
+		uri = "http://" + uri
+	}
+	_, err := url.ParseRequestURI(uri)
+	return err == nil
 }
 
 func isTokenChar(ch byte) bool { return tokenChars[ch] }
@@ -371,151 +392,3 @@ var tokenChars = func() (t [256]bool) {
 	}
 	return t
 }()
-
-// turn is one stretch of a connection's service by net/http: from a
-// hand-over until net/http closes the connection, hijacks it, or finds it
-// idle and gives it back to the loop. net/http's server sees a turn as its
-// connection; every method is safe for concurrent use.
-type turn struct {
-	c *conn
-
-	mu       sync.Mutex
-	prefix   []byte // guarded by mu: bytes the loop read, served first
-	pooled   []byte // guarded by mu: prefix's buffer, back to headPool once served
-	idle     bool   // guarded by mu: net/http waits for the next request
-	seen     []byte // guarded by mu: bytes returned while idle; the loop gets them back on park
-	gaveUp   bool   // guarded by mu: a Read found the connection idle and empty
-	parked   bool   // guarded by mu: Close gave the connection back to the loop
-	hijacked bool   // guarded by mu
-}
-
-func (t *turn) setIdle(idle bool) {
-	t.mu.Lock()
-	t.idle = idle
-	if idle {
-		t.c.idleAt.Store(monotime())
-	} else {
-		t.seen = t.seen[:0] // keep the array: the next idle wait reuses it
-	}
-	t.mu.Unlock()
-}
-
-func (t *turn) setHijacked() {
-	t.mu.Lock()
-	t.hijacked, t.idle = true, false
-	t.mu.Unlock()
-}
-
-func (t *turn) wasParked() bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.parked
-}
-
-// errParked is what a Read returns when it gives the connection back to
-// the loop. It is a timeout because net/http closes quietly on a read
-// timeout, even in the middle of a request head; on io.EOF there it would
-// answer 400 Bad Request, which the client has not earned.
-var errParked error = parkedError{}
-
-type parkedError struct{}
-
-func (parkedError) Error() string   { return "evshim/http: connection parked on the loop" }
-func (parkedError) Timeout() bool   { return true }
-func (parkedError) Temporary() bool { return true }
-
-// Read serves the loop's bytes first. While net/http waits for a request,
-// a Read that finds nothing within the grace wait returns errParked, which
-// net/http takes as a quiet close; Close then parks the connection on the
-// loop with whatever bytes net/http had already read.
-func (t *turn) Read(p []byte) (int, error) {
-	t.mu.Lock()
-	if len(t.prefix) > 0 {
-		if t.pooled == nil {
-			t.pooled = t.prefix
-		}
-		n := copy(p, t.prefix)
-		t.prefix = t.prefix[n:]
-		if t.idle {
-			t.seen = append(t.seen, p[:n]...)
-		}
-		if len(t.prefix) == 0 {
-			putHead(t.pooled)
-			t.prefix, t.pooled = nil, nil
-		}
-		t.mu.Unlock()
-		return n, nil
-	}
-	idle := t.idle
-	t.mu.Unlock()
-	if !idle || t.c.srv.shuttingDown() {
-		return t.c.Conn.Read(p)
-	}
-	n, err := t.c.fd.ReadWithin(p, t.c.graceFor())
-	if errors.Is(err, loop.ErrWouldPark) {
-		t.mu.Lock()
-		t.gaveUp = true
-		t.mu.Unlock()
-		return 0, errParked
-	}
-	if err != nil {
-		// The same as a blocking Read would report: let it say so.
-		return t.c.Conn.Read(p)
-	}
-	t.c.noteRequest()
-	t.mu.Lock()
-	t.seen = append(t.seen, p[:n]...)
-	t.mu.Unlock()
-	return n, nil
-}
-
-func (t *turn) Write(p []byte) (int, error) { return t.c.Conn.Write(p) }
-
-// Close parks the connection on the loop if net/http is done with it only
-// because it went idle; otherwise it closes it.
-func (t *turn) Close() error {
-	t.mu.Lock()
-	park := t.gaveUp && t.idle && !t.hijacked && !t.parked
-	if park {
-		t.parked = true
-	}
-	seen := t.seen
-	t.seen = nil
-	t.mu.Unlock()
-	if park {
-		t.c.park(seen, false)
-		return nil
-	}
-	t.c.state.Store(connClosed)
-	return t.c.Conn.Close()
-}
-
-func (t *turn) LocalAddr() net.Addr                { return t.c.LocalAddr() }
-func (t *turn) RemoteAddr() net.Addr               { return t.c.RemoteAddr() }
-func (t *turn) SetDeadline(d time.Time) error      { return t.c.SetDeadline(d) }
-func (t *turn) SetReadDeadline(d time.Time) error  { return t.c.SetReadDeadline(d) }
-func (t *turn) SetWriteDeadline(d time.Time) error { return t.c.SetWriteDeadline(d) }
-func (t *turn) CloseWrite() error                  { return t.c.CloseWrite() }
-func (t *turn) CloseRead() error                   { return t.c.CloseRead() }
-
-// oneShot is a listener that yields one connection, then reports itself
-// closed: net/http's Serve then returns, leaving the connection's own
-// goroutine to serve it.
-type oneShot struct {
-	next  net.Conn
-	addr  net.Addr
-	base  context.Context
-	taken atomic.Bool
-}
-
-var errOneShot = errors.New("evshim/http: one-shot listener done")
-
-func (o *oneShot) Accept() (net.Conn, error) {
-	if o.taken.CompareAndSwap(false, true) {
-		return o.next, nil
-	}
-	return nil, errOneShot
-}
-
-func (o *oneShot) Close() error   { return nil }
-func (o *oneShot) Addr() net.Addr { return o.addr }

@@ -211,16 +211,6 @@ func HandleFunc(pattern string, handler func(ResponseWriter, *Request)) {
 	http.HandleFunc(pattern, handler)
 }
 
-// MaxBytesHandler is net/http's MaxBytesHandler.
-func MaxBytesHandler(h Handler, n int64) Handler {
-	return http.MaxBytesHandler(h, n)
-}
-
-// MaxBytesReader is net/http's MaxBytesReader.
-func MaxBytesReader(w ResponseWriter, r io.ReadCloser, n int64) io.ReadCloser {
-	return http.MaxBytesReader(w, r, n)
-}
-
 // NewCrossOriginProtection is net/http's NewCrossOriginProtection.
 func NewCrossOriginProtection() *CrossOriginProtection {
 	return http.NewCrossOriginProtection()

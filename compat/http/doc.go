@@ -26,26 +26,35 @@
 //     behind a request are parsed by the goroutine serving it, which
 //     holds them); a goroutine from a pool takes the request only once
 //     its head is complete, so a client
-//     that trickles its head (slowloris) costs no goroutine and is closed
-//     by ReadHeaderTimeout;
-//   - a request without a body (no Content-Length or Transfer-Encoding, no
-//     Expect or Upgrade, not CONNECT or "OPTIONS *"), with a path as its
-//     target and CRLF line ends, is parsed by this package (into the
-//     Request net/http would build; a fuzz test holds the two together)
-//     and answered by this package's ResponseWriter, which finalizes
-//     headers, buffers, chunks
-//     and closes exactly as net/http's does (the compat test suite
-//     compares the bytes), with Flusher, Hijacker, CloseNotifier and
-//     ResponseController support; pipelined requests are answered in
-//     order, and the request's context is canceled when the client goes
-//     away;
-//   - any other request (a body, 100-continue, an upgrade, an absolute
-//     URL, folded header lines) and any malformed one is served by
-//     net/http's own connection code, so
-//     request bodies, errors and their answers are net/http's; that
-//     connection keeps net/http's goroutine for a short grace wait (2 ms;
-//     up to twice its last request gap, at most 100 ms, when its requests
-//     come quickly), then parks again.
+//     that trickles its head (slowloris) costs no goroutine until
+//     ReadHeaderTimeout, when it gets net/http's answer to a partial
+//     head and is closed;
+//   - every byte of the connection is this package's: a request
+//     without a body or with a plain Content-Length one, in origin form
+//     with CRLF line ends (the common GET and POST), is parsed by this
+//     package (into the Request net/http would
+//     build; a fuzz test holds the two together); any other request,
+//     and any malformed one, is parsed by net/http's own request parser
+//     from this package's buffered reader, so it gets net/http's verdict
+//     and answer (400, 431, 501, 505, with "Connection: close", and the
+//     connection really closes), and a body gets net/http's body
+//     reader: Content-Length, chunked with trailers, Expect:
+//     100-continue (sent on the body's first Read), net/http's rule for
+//     a body the handler leaves unread (up to 256 KiB read and dropped,
+//     else the connection closes), MaxBytesReader;
+//   - this package's ResponseWriter answers every request: it
+//     finalizes headers, buffers, chunks and closes exactly as
+//     net/http's does (differential tests compare the bytes), with
+//     Flusher, Hijacker, CloseNotifier and ResponseController support;
+//     pipelined requests are answered in order, and the request's
+//     context is canceled when the client goes away;
+//   - after every request, with a body or not, whatever was read past it
+//     goes back to the connection's buffer and the connection parks
+//     again with no goroutine.
+//
+// Only an h2c connection (HTTP/2 prior knowledge, when Protocols allows
+// unencrypted HTTP/2, recognized at the connection's first bytes as
+// net/http does) is handed to net/http's own connection code, for good.
 //
 // TLS (ServeTLS, ListenAndServeTLS) and HTTP/2 are served by net/http's
 // own TLS path over compat/net connections, a goroutine per connection.
@@ -61,9 +70,12 @@
 //   - A Client or Transport built by hand without a dial function dials
 //     with the standard library; DefaultClient and DefaultTransport dial
 //     through compat/net.
-//   - The ResponseWriter of a request without a body is this package's:
-//     its bytes are net/http's, its dynamic type is not, and its Flush
-//     after Hijack returns ErrHijacked where net/http's panics.
+//   - The ResponseWriter is this package's: its bytes are net/http's,
+//     its dynamic type is not, and its Flush after Hijack returns
+//     ErrHijacked where net/http's panics. A handler that calls
+//     net/http's own MaxBytesReader (not this package's) is detected when
+//     the body is the request's Body itself; wrapped in another reader,
+//     passing its limit does not add "Connection: close".
 //
 // COMPAT.md at the repository root lists every identifier with its status.
 package http

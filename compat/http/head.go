@@ -22,13 +22,14 @@ type head struct {
 	header             http.Header
 	host               string
 	close              bool
+	contentLength      int64 // the Content-Length of a body the head declares, or 0
 }
 
 // parseHead parses the request head at the start of b and reports
 // whether the fast path may serve it; n is the head's length.
 //
 // It accepts a strict subset of what net/http's server accepts: a request
-// without a body, in origin form, with CRLF line ends, no folded lines
+// without a body or with a Content-Length one, in origin form, with CRLF line ends, no folded lines
 // and nothing that net/http's server would reject or treat specially.
 // For that subset it builds what net/http builds (FuzzParseHead compares
 // the two); for anything else it returns ok false and the hybrid path
@@ -78,12 +79,22 @@ func parseHead(b []byte, s *Server) (h head, n int, ok bool) {
 		if !found || !valid || !validFieldValue(value) {
 			return head{}, 0, false // no colon, folded line, bad name or value: net/http decides
 		}
-		switch key {
-		case "Content-Length", "Transfer-Encoding", "Expect", "Upgrade":
-			// A body, 100-continue, a protocol switch: more than the head.
-			return head{}, 0, false
-		}
 		value = trimOWS(value)
+		switch key {
+		case "Transfer-Encoding", "Expect", "Upgrade":
+			// A chunked body, 100-continue, a protocol switch: net/http's
+			// parser and rules.
+			return head{}, 0, false
+		case "Content-Length":
+			// One plain decimal length, as net/http's parseContentLength
+			// reads it; anything else (a list, a sign, a second header)
+			// is net/http's to judge.
+			n, ok := parseLength(value)
+			if !ok || h.header["Content-Length"] != nil {
+				return head{}, 0, false
+			}
+			h.contentLength = n
+		}
 		if vv := h.header[key]; vv != nil {
 			h.header[key] = append(vv, value)
 		} else {
@@ -117,6 +128,22 @@ func parseHead(b []byte, s *Server) (h head, n int, ok bool) {
 	return h, end, true
 }
 
+// parseLength parses a Content-Length of 1 to 18 decimal digits.
+func parseLength(v string) (int64, bool) {
+	if len(v) == 0 || len(v) > 18 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
 // headEnd returns the length of the head at the start of b, through the
 // empty line that ends it, or -1 if b holds no complete head.
 func headEnd(b []byte) int {
@@ -146,17 +173,18 @@ func trimOWS(s string) string {
 // request costs one Request allocation, as in net/http.
 func (h *head) request(ctx context.Context, remote string) *http.Request {
 	r := http.Request{
-		Method:     h.method,
-		URL:        h.url,
-		Proto:      h.proto,
-		ProtoMajor: h.major,
-		ProtoMinor: h.minor,
-		Header:     h.header,
-		Body:       http.NoBody,
-		Close:      h.close,
-		Host:       h.host,
-		RemoteAddr: remote,
-		RequestURI: h.uri,
+		Method:        h.method,
+		URL:           h.url,
+		Proto:         h.proto,
+		ProtoMajor:    h.major,
+		ProtoMinor:    h.minor,
+		Header:        h.header,
+		Body:          http.NoBody,
+		ContentLength: h.contentLength,
+		Close:         h.close,
+		Host:          h.host,
+		RemoteAddr:    remote,
+		RequestURI:    h.uri,
 	}
 	return r.WithContext(ctx)
 }

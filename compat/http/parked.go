@@ -131,30 +131,38 @@ func (p *parkedSet) armLocked() {
 	}
 }
 
-// sweep runs on the runtime's timer goroutine: it closes every connection
-// whose timeout has passed (net/http closes such connections without a
-// reply) and re-arms for the next.
+// sweep runs on the runtime's timer goroutine: it closes every idle
+// connection whose IdleTimeout has passed (net/http closes them without a
+// reply), has the loop finish every head whose ReadHeaderTimeout has
+// (see conn.expire), and re-arms for the next.
 func (p *parkedSet) sweep() {
 	now := monotime()
-	var expired []*conn
+	var idle, heads []*conn
 	p.mu.Lock()
 	p.next = 0
 	for _, l := range []struct {
-		list *connList
-		d    time.Duration
-	}{{&p.idle, p.srv.idleTimeout()}, {&p.heads, p.srv.readHeaderTimeout()}} {
+		list    *connList
+		d       time.Duration
+		expired *[]*conn
+	}{{&p.idle, p.srv.idleTimeout(), &idle}, {&p.heads, p.srv.readHeaderTimeout(), &heads}} {
 		if l.d <= 0 {
 			continue
 		}
 		for c := l.list.front; c != nil && now-c.since >= int64(l.d); c = l.list.front {
 			l.list.remove(c)
-			expired = append(expired, c)
+			*l.expired = append(*l.expired, c)
 		}
 	}
 	p.armLocked()
 	p.mu.Unlock()
-	for _, c := range expired {
+	for _, c := range idle {
 		c.closeParked()
+	}
+	for _, c := range heads {
+		// What the loop has read of the head is the loop's: it decides.
+		if c.fd.Post(c.expire) != nil {
+			c.closeParked()
+		}
 	}
 }
 

@@ -47,6 +47,18 @@ type response struct {
 	hijacked         bool
 	handlerDone      atomic.Bool
 
+	// The request's body, for a request net/http's parser read (nil
+	// without one), and that parser's reader, whose buffer holds what
+	// follows the request (nil for the fast parser's requests).
+	reqBody             *requestBody
+	br                  *bufio.Reader
+	canWriteContinue    atomic.Bool // a body Read may still send "100 Continue"
+	writeContinueMu     sync.Mutex
+	fullDuplex          bool        // EnableFullDuplex: leave an unread body alone
+	requestBodyLimitHit bool        // MaxBytesReader's limit was hit
+	readTimer           *time.Timer // SetReadDeadline's: cancels the request as net/http's background read would
+	watching            atomic.Bool // no body is left to read: the client's hang-up cancels the request
+
 	w    *bufio.Writer // 2 KiB in front of cw, as net/http's bufferBeforeChunkingSize
 	cw   chunkWriter
 	bufw *bufio.Writer // 4 KiB in front of the connection
@@ -74,6 +86,7 @@ func (e errorWriter) Write(p []byte) (int, error) {
 	n, err := e.r.c.Conn.Write(p)
 	if err != nil && e.r.werr == nil {
 		e.r.werr = err
+		e.r.cancel() // as net/http's checkConnErrorWriter
 	}
 	return n, err
 }
@@ -103,6 +116,9 @@ func newResponse(c *conn, req *http.Request, cancel context.CancelFunc) *respons
 
 // release returns the buffers to their pools; the response is done.
 func (w *response) release() {
+	if w.readTimer != nil {
+		w.readTimer.Stop()
+	}
 	if w.snap != nil {
 		w.snap.release()
 		w.snap = nil
@@ -145,6 +161,12 @@ func (w *response) WriteHeader(code int) {
 	if code < 100 || code > 999 {
 		panic(fmt.Sprintf("invalid WriteHeader code %v", code))
 	}
+	if code < 101 || code > 199 {
+		// Sending a 100 Continue or any non-1xx header disables the
+		// automatically-sent 100 Continue from Request.Body.Read.
+		w.disableWriteContinue()
+	}
+	w.noteStdMaxBytes()
 	if code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols {
 		writeStatusLine(w.bufw, w.req.ProtoAtLeast(1, 1), code, w.statusBuf[:])
 		w.handlerHeader.WriteSubset(w.bufw, excludedHeadersNoBody)
@@ -249,6 +271,9 @@ func (w *response) write(n int, b []byte, s string) (int, error) {
 		}
 		return 0, http.ErrHijacked
 	}
+	if w.canWriteContinue.Load() {
+		w.disableWriteContinue() // the body reader has not sent it: now it must not
+	}
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
 	}
@@ -270,11 +295,16 @@ func (w *response) write(n int, b []byte, s string) (int, error) {
 
 // ReadFrom copies src into the body as net/http's does, so that the
 // response on the wire is the same: the first 512 bytes go through the
-// buffers (to sniff a Content-Type), then the header is flushed and the
-// rest goes straight to the connection unless the body is chunked.
+// buffers (to sniff a Content-Type), then the header is flushed and, unless
+// the body is chunked, the rest goes to the connection's own ReadFrom
+// (compat/net's TCPConn's), as net/http hands it to *net.TCPConn's.
 func (w *response) ReadFrom(src io.Reader) (int64, error) {
 	buf := copyBufs.Get().(*[]byte)
 	defer copyBufs.Put(buf)
+	rf, ok := w.c.Conn.(io.ReaderFrom)
+	if !ok {
+		return io.CopyBuffer(writerOnly{w}, src, *buf)
+	}
 	var n int64
 	if !w.cw.wroteHeader {
 		n0, err := io.CopyBuffer(writerOnly{w}, io.LimitReader(src, sniffLen), *buf)
@@ -286,7 +316,7 @@ func (w *response) ReadFrom(src io.Reader) (int64, error) {
 	w.w.Flush()
 	w.cw.flush()
 	if !w.cw.chunking && bodyAllowedForStatus(w.status) && w.req.Method != "HEAD" {
-		n0, err := io.CopyBuffer(writerOnly{errorWriter{w}}, src, *buf)
+		n0, err := rf.ReadFrom(src)
 		n += n0
 		w.written += n0
 		return n, err
@@ -320,13 +350,99 @@ func (w *response) FlushError() error {
 }
 
 // SetReadDeadline, SetWriteDeadline and EnableFullDuplex serve
-// ResponseController.
-func (w *response) SetReadDeadline(t time.Time) error  { return w.c.SetReadDeadline(t) }
+// ResponseController. Once the request has no body left to read,
+// net/http's background read is what a read deadline stops, and that
+// cancels the request: a timer does the same here.
+func (w *response) SetReadDeadline(t time.Time) error {
+	if w.readTimer != nil {
+		w.readTimer.Stop()
+		w.readTimer = nil
+	}
+	if !t.IsZero() && !w.bodyRemains() {
+		w.readTimer = time.AfterFunc(time.Until(t), w.clientGone)
+	}
+	return w.c.SetReadDeadline(t)
+}
+
 func (w *response) SetWriteDeadline(t time.Time) error { return w.c.SetWriteDeadline(t) }
 
-// EnableFullDuplex succeeds and changes nothing: the fast path serves only
-// requests without a body, so there is no body to consume first.
-func (w *response) EnableFullDuplex() error { return nil }
+// EnableFullDuplex has the server leave an unread request body alone
+// when the response begins.
+func (w *response) EnableFullDuplex() error {
+	w.fullDuplex = true
+	return nil
+}
+
+// watch is called when the body reaches its end, from the goroutine
+// reading it: as net/http's background read would, a client already gone
+// cancels the request, and from now on the loop's callback (if it is on)
+// does.
+func (w *response) watch() {
+	w.watching.Store(true)
+	if w.c.fd.PeekClosed() {
+		w.clientGone()
+	}
+}
+
+// bodyRemains reports whether the request has body bytes not yet read.
+func (w *response) bodyRemains() bool {
+	if w.reqBody == nil {
+		return false
+	}
+	_, sawEOF, _, _ := w.reqBody.state()
+	return !sawEOF
+}
+
+// writeContinue sends "100 Continue" once, for the first Read of a body
+// whose client expects it, unless a response has begun.
+func (w *response) writeContinue() {
+	if !w.canWriteContinue.Load() {
+		return
+	}
+	w.writeContinueMu.Lock()
+	if w.canWriteContinue.Load() {
+		w.bufw.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
+		w.bufw.Flush()
+		w.canWriteContinue.Store(false)
+	}
+	w.writeContinueMu.Unlock()
+}
+
+// disableWriteContinue stops a body Read from sending "100 Continue",
+// waiting for one being written.
+func (w *response) disableWriteContinue() {
+	w.writeContinueMu.Lock()
+	w.canWriteContinue.Store(false)
+	w.writeContinueMu.Unlock()
+}
+
+// requestTooLarge is MaxBytesReader's mark: the connection closes after
+// this response.
+func (w *response) requestTooLarge() {
+	w.closeAfterReply = true
+	w.requestBodyLimitHit = true
+	if !w.wroteHeader {
+		w.Header().Set("Connection", "close")
+	}
+}
+
+// sendExpectationFailed answers an Expect other than 100-continue, as
+// net/http does (RFC 9110, section 10.1.1).
+func (w *response) sendExpectationFailed() {
+	w.Header().Set("Connection", "close")
+	w.WriteHeader(http.StatusExpectationFailed)
+	w.finishRequest()
+}
+
+// closedRequestBodyEarly reports whether the body's Close gave up before
+// its end.
+func (w *response) closedRequestBodyEarly() bool {
+	if w.reqBody == nil {
+		return false
+	}
+	_, _, early, _ := w.reqBody.state()
+	return early
+}
 
 // Hijack gives the connection to the handler. The connection leaves the
 // loop's hand: it becomes a blocking compat/net connection, and the
@@ -335,20 +451,37 @@ func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if w.handlerDone.Load() {
 		panic("net/http: Hijack called after ServeHTTP finished")
 	}
+	if w.hijacked {
+		// net/http flushes its (empty) buffer and answers so.
+		return nil, nil, http.ErrHijacked
+	}
+	w.disableWriteContinue()
 	if w.wroteHeader {
 		w.cw.flush()
 	}
-	if w.hijacked {
-		return nil, nil, http.ErrHijacked
-	}
 	w.hijacked = true
 	c := w.c
-	rest := c.hijack()
-	br := bufio.NewReaderSize(io.MultiReader(&sliceReader{b: rest}, c), max(4096, len(rest)))
-	if len(rest) > 0 {
+	c.hijack()
+	if w.br != nil {
+		// The reader net/http's parser read the request from: it holds
+		// what follows, and reads on from the socket.
+		rw := bufio.NewReadWriter(w.br, bufio.NewWriter(c))
+		w.release()
+		c.reportState(StateHijacked)
+		return c, rw, nil
+	}
+	// The bytes after the request, then the socket, through the
+	// connection's reader: a failed read cancels the request, as in
+	// net/http.
+	if !c.r.on {
+		c.r.start(c, noLimit)
+	}
+	rest := len(c.r.seed)
+	br := bufio.NewReaderSize(&c.r, max(4096, rest))
+	if rest > 0 {
 		// Fill the reader with exactly the bytes already read, so that
 		// Buffered reports them, as net/http's reader would.
-		if _, err := br.Peek(len(rest)); err != nil {
+		if _, err := br.Peek(rest); err != nil {
 			return nil, nil, fmt.Errorf("unexpected Peek failure reading buffered bytes: %v", err)
 		}
 	}
@@ -356,18 +489,6 @@ func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.release()
 	c.reportState(StateHijacked)
 	return c, rw, nil
-}
-
-// sliceReader reads b once; unlike bytes.Reader it keeps nothing after.
-type sliceReader struct{ b []byte }
-
-func (r *sliceReader) Read(p []byte) (int, error) {
-	if len(r.b) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, r.b)
-	r.b = r.b[n:]
-	return n, nil
 }
 
 // CloseNotify returns a channel that receives true when the client goes
@@ -407,12 +528,18 @@ func (w *response) clientGone() {
 // finishRequest completes the response once the handler has returned.
 func (w *response) finishRequest() {
 	w.handlerDone.Store(true)
+	w.noteStdMaxBytes()
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
 	}
 	w.w.Flush()
 	w.cw.close()
 	w.bufw.Flush()
+	if w.reqBody != nil {
+		// Close the body whatever comes next, as net/http does: it reads
+		// up to 256 KiB of what is left, to find the end.
+		w.reqBody.Close()
+	}
 	if w.req.MultipartForm != nil {
 		w.req.MultipartForm.RemoveAll()
 	}
@@ -427,6 +554,8 @@ func (w *response) shouldReuseConnection() bool {
 	case w.req.Method != "HEAD" && w.contentLength != -1 && bodyAllowedForStatus(w.status) && w.contentLength != w.written:
 		return false // short body: the client would fall out of step
 	case w.werr != nil:
+		return false
+	case w.closedRequestBodyEarly():
 		return false
 	}
 	return true

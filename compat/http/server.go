@@ -32,12 +32,13 @@ const (
 // Serving a listener from compat/net runs on the loop: an idle keep-alive
 // connection holds no goroutine, the loop reads and parses each request
 // head, and a pooled goroutine runs the handler only once a head is
-// complete. A request without a body is answered by this package's
-// ResponseWriter, byte for byte as net/http would answer it; any other
-// request, and any malformed one, by net/http's own connection code (see
-// the package documentation). Serving any other
-// listener (a crypto/tls listener, a stdlib listener) is net/http's
-// Server.Serve, unchanged. COMPAT.md lists the differences; in short:
+// complete. Every request is answered by this package's ResponseWriter,
+// byte for byte as net/http would answer it; requests this package's
+// parser does not take (a body, anything unusual or malformed) are parsed
+// by net/http's own parser, with its verdicts and body readers (see the
+// package documentation). Serving any other listener (a crypto/tls
+// listener, a stdlib listener) is net/http's Server.Serve, unchanged.
+// COMPAT.md lists the differences; in short:
 //
 //   - ReadHeaderTimeout and IdleTimeout default to 10 s and 120 s when
 //     neither they nor ReadTimeout are set (net/http: no timeout). A
@@ -106,8 +107,8 @@ type Server struct {
 	keepAlivesOff atomic.Bool
 	mu            sync.Mutex
 	listeners     map[*net.Listener]struct{} // guarded by mu
-	conns         map[*conn]struct{}         // guarded by mu: the loop's connections, from accept to close or hijack
-	workers       workerPool                 // goroutines that run the fast path's requests
+	conns         map[*conn]struct{}         // guarded by mu: the loop's connections, from accept to close, hijack or hand-over
+	workers       workerPool                 // goroutines that serve busy connections
 	parked        parkedSet                  // connections the loop holds idle; srv set by init
 	serving       sync.WaitGroup             // Serve loops still accepting
 }
@@ -196,13 +197,13 @@ func (s *Server) baseContext(l net.Listener) context.Context {
 	return context.Background()
 }
 
-// connContext serves net/http's ConnContext hook. A connection the loop
-// serves keeps the context computed once at accept; others get this
-// Server under ServerContextKey and the user's ConnContext, as net/http
-// would give them.
+// connContext serves net/http's ConnContext hook. A connection handed
+// over from the loop keeps the context computed once at accept; others
+// get this Server under ServerContextKey and the user's ConnContext, as
+// net/http would give them.
 func (s *Server) connContext(ctx context.Context, c net.Conn) context.Context {
-	if t, ok := c.(*turn); ok {
-		return t.c.ctx
+	if h, ok := c.(*handedConn); ok {
+		return h.conn.ctx
 	}
 	return s.newConnContext(ctx, c)
 }
@@ -218,43 +219,20 @@ func (s *Server) newConnContext(ctx context.Context, c net.Conn) context.Context
 	return ctx
 }
 
-// connState serves net/http's ConnState hook. For a connection the loop
-// serves, net/http sees a new connection at every hand-over; the user's
-// hook sees one connection with net/http's usual sequence: New once, then
-// Active and Idle per request, and Closed once.
+// connState serves net/http's ConnState hook. A connection handed over
+// from the loop is the same connection to the user's hook: New was
+// reported at accept.
 func (s *Server) connState(nc net.Conn, st ConnState) {
-	t, ok := nc.(*turn)
-	if !ok {
-		if s.ConnState != nil {
-			s.ConnState(nc, st)
-		}
-		return
-	}
-	switch st {
-	case StateNew:
-		return // reported at accept
-	case StateIdle:
-		t.setIdle(true)
-	case StateActive:
-		t.setIdle(false)
-		// A head that parked half-read is reported Active by the stretch
-		// that gave up on it and again by the one that reads it whole.
-		if ConnState(t.c.reported.Load()) == StateActive {
+	if h, ok := nc.(*handedConn); ok {
+		c := h.conn
+		if st == StateNew || st == StateClosed && !c.closed.CompareAndSwap(false, true) {
 			return
 		}
-	case StateHijacked:
-		t.setHijacked()
-	case StateClosed:
-		if t.wasParked() {
-			return // the loop holds the connection; it is not closed
-		}
-		if !t.c.markClosed() {
-			return
-		}
+		c.reported.Store(int32(st))
+		nc = c
 	}
-	t.c.reported.Store(int32(st))
 	if s.ConnState != nil {
-		s.ConnState(t.c, st)
+		s.ConnState(nc, st)
 	}
 }
 
@@ -299,10 +277,10 @@ func (s *Server) Serve(l net.Listener) error {
 		fd := loop.FDOf(nc)
 		if fd == nil {
 			// Not a loop connection: net/http serves it from the start.
-			go hs.Serve(&oneShot{next: nc, addr: l.Addr(), base: base})
+			go s.serveElsewhere(nc, l.Addr(), base)
 			continue
 		}
-		c := &conn{Conn: nc, fd: fd, srv: s, base: base}
+		c := &conn{Conn: nc, fd: fd, srv: s, base: base, accepted: monotime()}
 		if ra := nc.RemoteAddr(); ra != nil {
 			c.remote = ra.String()
 		}
@@ -311,7 +289,7 @@ func (s *Server) Serve(l net.Listener) error {
 		if s.ConnState != nil {
 			s.ConnState(c, StateNew)
 		}
-		c.park(nil, true)
+		c.park()
 	}
 }
 
@@ -336,19 +314,43 @@ func (s *Server) forget(c *conn) {
 // as net/http's doKeepAlives.
 func (s *Server) keepAlives() bool { return !s.keepAlivesOff.Load() && !s.shuttingDown() }
 
-// closeBusy closes the connections the fast path is serving; their
-// handlers see their requests canceled and write errors, as with
-// net/http's Close.
-func (s *Server) closeBusy() {
-	s.mu.Lock()
-	var busy []*conn
-	for c := range s.conns {
-		if c.state.Load() == connBusy {
-			busy = append(busy, c)
+// closeIdle closes the parked connections net/http's closeIdleConns
+// would close: those idle since a request (even with part of the next
+// head read), and new ones that have sent nothing whole for 5 seconds. It
+// reports whether no connection is left.
+func (s *Server) closeIdle() bool {
+	old := monotime() - int64(5*time.Second)
+	for _, c := range s.parked.all() {
+		switch ConnState(c.reported.Load()) {
+		case StateIdle:
+		case StateNew:
+			if c.accepted > old {
+				continue
+			}
+		default:
+			continue
 		}
+		c.closeParked()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns) == 0
+}
+
+// closeAll closes every connection of the loop's; busy ones' handlers see
+// their requests canceled and write errors, as with net/http's Close.
+func (s *Server) closeAll() {
+	s.mu.Lock()
+	cs := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		cs = append(cs, c)
 	}
 	s.mu.Unlock()
-	for _, c := range busy {
+	for _, c := range cs {
+		if c.state.Load() == connParked {
+			c.closeParked()
+			continue
+		}
 		c.Conn.Close()
 		// net/http's background read fails on the closed connection and
 		// cancels the request; the loop sees no event once it is closed.
@@ -358,27 +360,14 @@ func (s *Server) closeBusy() {
 	}
 }
 
-// anyBusy reports whether the fast path holds a connection: a request
-// queued, being served, or finishing.
-func (s *Server) anyBusy() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for c := range s.conns {
-		if c.state.Load() == connBusy {
-			return true
-		}
-	}
-	return false
-}
-
-// waitFast waits until the fast path serves no request, polling as
+// waitQuiet closes idle connections until none is left, polling as
 // net/http's Shutdown does, or until ctx is done.
-func (s *Server) waitFast(ctx context.Context) error {
+func (s *Server) waitQuiet(ctx context.Context) error {
 	const maxInterval = 500 * time.Millisecond
 	interval := time.Millisecond
 	timer := time.NewTimer(interval)
 	defer timer.Stop()
-	for s.anyBusy() {
+	for !s.closeIdle() {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -436,49 +425,34 @@ func (s *Server) closeListeners() error {
 	return err
 }
 
-// closeParked closes every connection the loop holds idle.
-func (s *Server) closeParked() {
-	for _, c := range s.parked.all() {
-		c.closeParked()
-	}
-}
-
 // Shutdown gracefully shuts down the server without interrupting any
 // active connections, as net/http's Shutdown does: it closes all open
-// listeners, then the idle connections (those the loop holds first), and
-// waits for active connections to become idle and close. It returns when
-// all are closed or when ctx is done, with ctx's error.
+// listeners, then idle connections, and waits for active connections to
+// become idle and close. It returns when all are closed or when ctx is
+// done, with ctx's error.
 func (s *Server) Shutdown(ctx context.Context) error {
 	hs := s.init()
 	s.inShutdown.Store(true)
 	lerr := s.closeListeners()
-	s.closeParked()
-	err := hs.Shutdown(ctx)
+	err := hs.Shutdown(ctx) // connections net/http serves, and its OnShutdown hooks
 	if err == nil {
-		err = s.waitFast(ctx)
+		err = s.waitQuiet(ctx)
 	}
-	// A connection that was being handed to net/http, or finishing a
-	// request on the fast path, when shutdown began may have parked
-	// again; close it too.
-	s.closeParked()
-	s.parked.stop()
-	s.workers.close()
 	if err == nil {
+		s.parked.stop()
+		s.workers.close()
 		err = lerr
 	}
 	return err
 }
 
-// Close immediately closes all active listeners and all connections,
-// including those the loop holds idle.
+// Close immediately closes all active listeners and all connections.
 func (s *Server) Close() error {
 	hs := s.init()
 	s.inShutdown.Store(true)
 	lerr := s.closeListeners()
-	s.closeParked()
-	s.closeBusy()
+	s.closeAll()
 	err := hs.Close()
-	s.closeParked()
 	s.parked.stop()
 	s.workers.close()
 	if lerr != nil {
@@ -494,10 +468,10 @@ func (s *Server) RegisterOnShutdown(f func()) { s.init().RegisterOnShutdown(f) }
 // default, keep-alives are always enabled.
 func (s *Server) SetKeepAlivesEnabled(v bool) {
 	s.init().SetKeepAlivesEnabled(v)
-	if !v {
-		s.closeParked()
-	}
 	s.keepAlivesOff.Store(!v)
+	if !v {
+		s.closeIdle()
+	}
 }
 
 // ListenAndServe listens on the TCP network address s.Addr with compat/net

@@ -15,12 +15,11 @@ import (
 	http "github.com/evshim/evshim/compat/http"
 )
 
-// TestShutdownWhileParkingAndHandingOver runs keep-alive clients whose
-// pauses straddle the grace wait (so connections park, are handed over,
-// and stay in net/http's hands, all at once) and shuts the server down in
-// the middle. Shutdown must return, every request that got an answer must
+// TestShutdownWhileParking runs keep-alive clients with short random
+// pauses (so connections park, are dispatched and finish requests, all
+// at once) and shuts the server down in the middle. Shutdown must return, every request that got an answer must
 // have a whole one, and no goroutine may be left (goleak, in TestMain).
-func TestShutdownWhileParkingAndHandingOver(t *testing.T) {
+func TestShutdownWhileParking(t *testing.T) {
 	srv := &http.Server{Handler: hello}
 	addr := serve(t, srv)
 	const clients = 50

@@ -32,7 +32,7 @@ import (
 // All fields are guarded by mu.
 type workerPool struct {
 	mu       sync.Mutex
-	queue    []fastJob // jobs[head:] wait, oldest first
+	queue    []job // jobs[head:] wait, oldest first
 	head     int
 	spinning int
 	idle     []*worker // parked, most recently parked last
@@ -49,16 +49,8 @@ type worker struct {
 	since int64     // guarded by the pool's mu: monotime it went idle
 }
 
-// fastJob is a connection with a parsed request at the start of its
-// buffer.
-type fastJob struct {
-	c *conn
-	h head
-	n int
-}
-
 // run queues j. It never blocks, so the loop may call it.
-func (p *workerPool) run(j fastJob) {
+func (p *workerPool) run(j job) {
 	p.mu.Lock()
 	p.queue = append(p.queue, j)
 	w, start := p.spinLocked()
@@ -122,17 +114,17 @@ func (p *workerPool) work() {
 		}
 		p.mu.Unlock()
 		p.wake(next, start)
-		j.c.serveFast(j.h, j.n)
+		j.c.serve(j)
 	}
 }
 
 // takeLocked removes the oldest job from the queue.
-func (p *workerPool) takeLocked() (fastJob, bool) {
+func (p *workerPool) takeLocked() (job, bool) {
 	if p.head == len(p.queue) {
-		return fastJob{}, false
+		return job{}, false
 	}
 	j := p.queue[p.head]
-	p.queue[p.head] = fastJob{}
+	p.queue[p.head] = job{}
 	p.head++
 	switch {
 	case p.head == len(p.queue):
