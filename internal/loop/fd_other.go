@@ -14,3 +14,4 @@ func (*FD) OnReadable(func(Events)) error                 { return ErrUnavailabl
 func (*FD) ReleaseTimers()                                {}
 func (*FD) PeekClosed() bool                              { return false }
 func (*FD) Post(func()) error                             { return ErrUnavailable }
+func (*FD) OnLoop() bool                                  { return false }
