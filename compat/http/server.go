@@ -43,7 +43,8 @@ const (
 //   - ReadHeaderTimeout and IdleTimeout default to 10 s and 120 s when
 //     neither they nor ReadTimeout are set (net/http: no timeout). A
 //     negative value turns the default off.
-//   - The fields are read when serving starts; later changes are ignored.
+//   - The fields are read when serving starts; later changes are ignored,
+//     but for Handler and ErrorLog, read at each use as net/http does.
 //   - The value under ServerContextKey is this *Server.
 //
 // A *Server is not a *net/http.Server.
@@ -118,7 +119,7 @@ func (s *Server) init() *http.Server {
 	s.initOnce.Do(func() {
 		hs := &http.Server{
 			Addr:                         s.Addr,
-			Handler:                      s.Handler,
+			Handler:                      HandlerFunc(s.serveHTTP),
 			DisableGeneralOptionsHandler: s.DisableGeneralOptionsHandler,
 			TLSConfig:                    s.TLSConfig,
 			ReadTimeout:                  s.ReadTimeout,
@@ -127,7 +128,7 @@ func (s *Server) init() *http.Server {
 			IdleTimeout:                  s.idleTimeout(),
 			MaxHeaderBytes:               s.MaxHeaderBytes,
 			ConnState:                    s.connState,
-			ErrorLog:                     s.ErrorLog,
+			ErrorLog:                     log.New(errorLogWriter{s}, "", 0),
 			BaseContext:                  s.baseContext,
 			ConnContext:                  s.connContext,
 			HTTP2:                        s.HTTP2,
@@ -176,6 +177,32 @@ func (s *Server) maxHeaderBytes() int {
 }
 
 func (s *Server) shuttingDown() bool { return s.inShutdown.Load() }
+
+// serveHTTP is the Handler of net/http's server: it reads s.Handler per
+// request, as net/http does, so a Handler set after serving started (as
+// tests do with an httptest server's Config) serves, and reading it does
+// not race with that write.
+func (s *Server) serveHTTP(w ResponseWriter, r *Request) {
+	h := s.Handler
+	if h == nil {
+		h = DefaultServeMux
+	}
+	h.ServeHTTP(w, r)
+}
+
+// errorLogWriter is the output of net/http's server's ErrorLog: each line
+// goes to s.ErrorLog as it is when the line is written, or to the log
+// package's standard logger when that is nil, as net/http's logf does.
+type errorLogWriter struct{ s *Server }
+
+func (w errorLogWriter) Write(p []byte) (int, error) {
+	if l := w.s.ErrorLog; l != nil {
+		l.Print(string(p))
+	} else {
+		log.Print(string(p))
+	}
+	return len(p), nil
+}
 
 func (s *Server) logf(format string, args ...any) {
 	if s.ErrorLog != nil {
