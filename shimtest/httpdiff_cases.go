@@ -133,6 +133,17 @@ var diffShapes = []diffShape{
 	{name: "partial-head-fuzz2", raw: "0 /0 HTTP/0.0\r\n:\n0"},
 	{name: "partial-head-colon-lf", raw: "GET / HTTP/1.1\r\n:\n"},
 	{name: "partial-head-colon-crlf", raw: "GET / HTTP/1.1\r\n:\r\n"},
+	// A line with a colon is judged once the next line's first byte says
+	// it is not continued.
+	{name: "partial-head-empty-name-next", raw: "GET / HTTP/1.1\r\n: v\r\nX"},
+	{name: "partial-head-bad-name-next", raw: "GET / HTTP/1.1\r\nBad(Name): 1\r\nX"},
+	{name: "partial-head-space-name-next", raw: "GET / HTTP/1.1\r\nHost : x\r\nX"},
+	{name: "partial-head-ctl-value-next", raw: "GET / HTTP/1.1\r\nX-A: a\x01b\r\nX"},
+	{name: "partial-head-del-value-next", raw: "GET / HTTP/1.1\r\nX-A: a\x7fb\r\nX"},
+	{name: "partial-head-cr-value-next", raw: "GET / HTTP/1.1\r\nX-A: a\rb\r\nX"},
+	{name: "partial-head-tab-value-next", raw: "GET / HTTP/1.1\r\nX-A: a\tb\r\nX"},
+	{name: "partial-head-obs-text-next", raw: "GET / HTTP/1.1\r\nX-A: caf\xc3\xa9\r\nX"},
+	{name: "partial-head-bad-name-folded", raw: "GET / HTTP/1.1\r\nBad(Name): 1\r\n x"},
 	{name: "bad-version", raw: "GET / HTTP/9.9\r\nHost: x\r\n\r\n"},
 	{name: "lower-version", raw: "GET / http/1.1\r\nHost: x\r\n\r\n"},
 	{name: "double-space-line", raw: "GET  / HTTP/1.1\r\nHost: x\r\n\r\n"},

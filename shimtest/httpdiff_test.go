@@ -40,19 +40,12 @@ var acceptedDiverge = []struct {
 
 // pendingDiverge lists the cases that compat/http does not yet pass, by
 // name or by a name prefix ending in "*", with the difference observed
-// (at compat/http 9ce75e1, only FuzzHTTPDiff's third find). They are run and
+// (none since compat/http judges a header line as soon as net/http's reader
+// does, FuzzHTTPDiff's third find). They are run and
 // their differences logged, not failed; a pending case that passes is
 // logged too, so that the entry is removed. Shrink this set; an entry
 // added to make a run green must say exactly what differs.
-var pendingDiverge = map[string]string{
-	"alone/partial-head-fuzz2":       colonLine,
-	"behind-get/partial-head-fuzz2":  colonLine,
-	"behind-post/partial-head-fuzz2": colonLine,
-	"after-gap/partial-head-fuzz2": "the same head 150 ms after a POST, completed later: both answer 400, but ConnState " +
-		"is idle -> closed on net/http and idle -> active -> closed on compat/http",
-}
-
-const colonLine = "FuzzHTTPDiff's third find, a head cut after the line \":\" (\"0 /0 HTTP/0.0\\r\\n:\\n0\"): net/http answers 400 and closes at once; compat/http sends nothing and keeps the connection open (\"GET / HTTP/1.1\\r\\n:\\n\" alone is judged alike)"
+var pendingDiverge = map[string]string{}
 
 func acceptedFor(name string) string {
 	for _, a := range acceptedDiverge {

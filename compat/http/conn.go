@@ -343,7 +343,36 @@ func headReady(b []byte, limit int) bool {
 		if first && folded || !folded && bytes.IndexByte(line, ':') < 0 {
 			return true
 		}
+		// A line with a colon is checked once the reader knows it is not
+		// continued: when the next line's first byte has come and is not
+		// a space or a tab. Before that net/http's reader waits too.
+		if !folded && len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t' && !headerLineOK(line) {
+			return true
+		}
 	}
+}
+
+// headerLineOK reports whether net/http's textproto reader accepts line
+// (through its LF, not continued) as a header line: a name of token bytes
+// (spaces are tolerated, go.dev/issue/34540), a colon, and a value without
+// control bytes other than tab.
+func headerLineOK(line []byte) bool {
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	name, value, _ := bytes.Cut(bytes.Trim(line, " \t"), []byte(":"))
+	if len(name) == 0 {
+		return false
+	}
+	for _, ch := range name {
+		if !isTokenChar(ch) && ch != ' ' {
+			return false
+		}
+	}
+	for _, ch := range value {
+		if ch < ' ' && ch != '\t' || ch == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // requestLineOK reports whether net/http's parser accepts line (through
