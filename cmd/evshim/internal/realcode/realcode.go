@@ -207,6 +207,35 @@ func RequireEvshim(dir, repo string) error {
 	return err
 }
 
+// RequirePatch makes the module in dir require evshim from the checkout at
+// repo without touching its sources, as a user of "evshim test" does. A
+// user's go get of the compat packages adds the requirement and its
+// go.sum entries; here, with no published version to get, a package of
+// blank imports held in dir while go mod tidy runs does the same, and is
+// removed again.
+func RequirePatch(dir, repo string) error {
+	if _, err := Go(dir, "mod", "edit", "-require=github.com/evshim/evshim@v0.0.0", "-replace=github.com/evshim/evshim="+repo); err != nil {
+		return err
+	}
+	hold := filepath.Join(dir, "evshim_requirement")
+	if err := os.MkdirAll(hold, 0o755); err != nil {
+		return err
+	}
+	src := "package evshim_requirement\n\nimport (\n"
+	for _, p := range []string{"net", "http", "http/httptest", "signal"} {
+		src += "\t_ \"github.com/evshim/evshim/compat/" + p + "\"\n"
+	}
+	src += ")\n"
+	if err := os.WriteFile(filepath.Join(hold, "requirement.go"), []byte(src), 0o644); err != nil {
+		return err
+	}
+	_, err := Go(dir, "mod", "tidy")
+	if rerr := os.RemoveAll(hold); err == nil {
+		err = rerr
+	}
+	return err
+}
+
 // GoLine returns the go directive of the go.mod in dir.
 func GoLine(dir string) (string, error) {
 	out, err := Go(dir, "mod", "edit", "-json")
@@ -224,13 +253,19 @@ func GoLine(dir string) (string, error) {
 // them. A non-zero exit of go test is not an error: the counts say what
 // failed.
 func Test(dir string, race bool, extra ...string) (Counts, error) {
+	return TestWith("go", dir, race, extra...)
+}
+
+// TestWith is Test with the program at prog in the go command's place:
+// "go", or an evshim binary, whose test command patches the build.
+func TestWith(prog, dir string, race bool, extra ...string) (Counts, error) {
 	args := []string{"test", "-json", "-count=1", "-timeout=10m"}
 	if race {
 		args = append(args, "-race")
 	}
 	args = append(args, extra...)
 	args = append(args, "./...")
-	cmd := exec.Command("go", args...)
+	cmd := exec.Command(prog, args...)
 	cmd.Dir = dir
 	cmd.Env = Env()
 	var out bytes.Buffer

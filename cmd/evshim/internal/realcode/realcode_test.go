@@ -16,17 +16,20 @@ func TestMain(m *testing.M) { testenv.VerifyTestMain(m) }
 
 // run names one configuration of a module's test run.
 type run struct {
-	name  string // "std", "std -race", "swap", "swap -race"
-	swap  bool
+	name  string // "std", "std -race", "swap", "swap -race", "patch", "patch -race"
+	swap  bool   // imports swapped by evshim rewrite
+	patch bool   // sources untouched, run by evshim test
 	race  bool
 	count Counts
 }
 
-// TestRealCode copies each module of the suite twice, swaps the imports of
-// one copy with "evshim rewrite -w ./..." and makes it require this
-// checkout, then runs both copies' tests with and without -race. It fails
-// when a test fails only with the swap, or when the swap raises the
-// module's go line above 1.22. The results table goes to the test log and,
+// TestRealCode copies each module of the suite three times: one stays as
+// it is, one gets its imports swapped by "evshim rewrite -w ./..." and
+// requires this checkout, and one only requires it, its sources untouched,
+// and is run by "evshim test" (issue 15's build-time patch). It runs each
+// copy's tests with and without -race, and fails when a test fails only
+// with the swap or the patch, or when the swap raises the module's go line
+// above 1.22. The results table goes to the test log and,
 // with EVSHIM_REALCODE_REPORT=file, to that file.
 //
 // It downloads modules: run it with EVSHIM_REALCODE=1 (see
@@ -55,8 +58,8 @@ func TestRealCode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			stdDir, swapDir := filepath.Join(t.TempDir(), "std"), filepath.Join(t.TempDir(), "swap")
-			for _, d := range []string{stdDir, swapDir} {
+			stdDir, swapDir, patchDir := filepath.Join(t.TempDir(), "std"), filepath.Join(t.TempDir(), "swap"), filepath.Join(t.TempDir(), "patch")
+			for _, d := range []string{stdDir, swapDir, patchDir} {
 				if err := CopyTree(d, src); err != nil {
 					t.Fatal(err)
 				}
@@ -84,22 +87,36 @@ func TestRealCode(t *testing.T) {
 				t.Errorf("the swap raised the go line from %s to %s (limit %s)", origGo, swapGo, limit)
 			}
 
-			runs := []*run{{name: "std"}, {name: "std -race", race: true}, {name: "swap", swap: true}, {name: "swap -race", swap: true, race: true}}
+			// "evshim test" patches the unmodified sources at build time;
+			// the module only requires evshim.
+			if err := RequirePatch(patchDir, repo); err != nil {
+				t.Fatal(err)
+			}
+
+			runs := []*run{{name: "std"}, {name: "std -race", race: true}, {name: "swap", swap: true}, {name: "swap -race", swap: true, race: true},
+				{name: "patch", patch: true}, {name: "patch -race", patch: true, race: true}}
 			for _, r := range runs {
-				dir := stdDir
-				if r.swap {
+				dir, prog := stdDir, "go"
+				switch {
+				case r.swap:
 					dir = swapDir
+				case r.patch:
+					dir, prog = patchDir, bin
 				}
-				r.count, err = Test(dir, r.race)
+				r.count, err = TestWith(prog, dir, r.race)
 				if err != nil {
 					t.Fatalf("%s: %v", r.name, err)
 				}
 				t.Logf("%s: %d passed, %d failed, %d skipped; failed tests %q, packages %q", r.name, r.count.Passed, r.count.Failed, r.count.Skipped, r.count.FailedTests, r.count.FailedPackages)
 			}
 			for i, r := range runs[2:] {
-				base := runs[i]
+				base := runs[i%2] // std or std -race
+				what := "the swap"
+				if r.patch {
+					what = "evshim test"
+				}
 				for _, f := range onlyIn(r.count, base.count) {
-					t.Errorf("%s: %s fails only with the swap:\n%s", r.name, f, clip(r.count.Output[f], 4000))
+					t.Errorf("%s: %s fails only with %s:\n%s", r.name, f, what, clip(r.count.Output[f], 4000))
 				}
 				if r.count.Passed < base.count.Passed {
 					t.Errorf("%s: %d tests passed, %d on the standard library", r.name, r.count.Passed, base.count.Passed)
@@ -112,7 +129,7 @@ func TestRealCode(t *testing.T) {
 			table = append(table, "| "+strings.Join(cells, " | ")+" |")
 		})
 	}
-	report := "| module | files swapped | go line | std | std -race | swap | swap -race |\n|---|---|---|---|---|---|---|\n" + strings.Join(table, "\n") + "\n"
+	report := "| module | files swapped | go line | std | std -race | swap | swap -race | patch | patch -race |\n|---|---|---|---|---|---|---|---|---|\n" + strings.Join(table, "\n") + "\n"
 	t.Logf("results (passed/failed/skipped tests; failed packages):\n%s", report)
 	if path := os.Getenv("EVSHIM_REALCODE_REPORT"); path != "" {
 		if err := os.WriteFile(path, []byte(report), 0o644); err != nil {
