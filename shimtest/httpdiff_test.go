@@ -274,20 +274,28 @@ func TestHTTPDiffConnsReleased(t *testing.T) {
 		n = 300
 	}
 	ref, impl, _ := diffImpls()
-	var obs []string
-	for _, im := range []Impl{ref, impl} {
-		for _, kind := range []string{"BAD\r\n\r\n", diffPost + "\r\n"} {
-			per, err := heapPerConn(im, kind, n)
+	// A retained connection (Server.conns kept every one served by
+	// net/http's code: about 1,050 bytes after "BAD", 1,400 after a POST)
+	// shows as heap per closed connection beyond the reference's. The
+	// reference itself measures 0 to about 500 bytes under -race and a
+	// busy machine, so the two are compared with a margin, not each
+	// against a fixed line.
+	const margin = 400
+	var obs, want []string
+	for _, kind := range []string{"BAD\r\n\r\n", diffPost + "\r\n"} {
+		var per [2]float64
+		for i, im := range []Impl{ref, impl} {
+			p, err := heapPerConn(im, kind, n)
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("%s %.12q: %.0f bytes of heap per closed connection", im.Name, kind, per)
-			// 256 bytes: well above noise, well below a retained conn.
-			obs = append(obs, fmt.Sprintf("%.12q retained: %v", kind, per > 256))
+			per[i] = p
+			t.Logf("%s %.12q: %.0f bytes of heap per closed connection", im.Name, kind, p)
 		}
+		want = append(want, fmt.Sprintf("%.12q retained: false", kind))
+		obs = append(obs, fmt.Sprintf("%.12q retained: %v", kind, per[1]-per[0] > margin))
 	}
-	half := len(obs) / 2
-	diff := cmp.Diff(obs[:half], obs[half:])
+	diff := cmp.Diff(want, obs)
 	why, pending := pendingFor("conns-released")
 	switch {
 	case diff != "" && pending:
@@ -310,6 +318,7 @@ func heapPerConn(impl Impl, raw string, n int) (float64, error) {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	defer func() { srv.Close(); <-served }()
+	goroutines := runtime.NumGoroutine()
 	one := func() error {
 		cc, err := dialClient(ln.Addr().String())
 		if err != nil {
@@ -332,6 +341,14 @@ func heapPerConn(impl Impl, raw string, n int) (float64, error) {
 		deadline := time.Now().Add(3 * time.Second)
 		for r.states.endedCount() < dialed && time.Now().Before(deadline) {
 			time.Sleep(time.Millisecond)
+		}
+		// Goroutines that served the connections (net/http's per-conn
+		// ones, compat/http's pooled workers, which leave after 2 s idle)
+		// hold heap until they exit: wait for them, so that the heap is
+		// compared where it started.
+		deadline = time.Now().Add(6 * time.Second)
+		for runtime.NumGoroutine() > goroutines && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
 		}
 		runtime.GC()
 		runtime.GC()
