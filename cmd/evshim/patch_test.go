@@ -349,7 +349,7 @@ func TestBuildRequiresEvshim(t *testing.T) {
 	if err := os.Remove(filepath.Join(app, "evshim.go")); err != nil {
 		t.Fatal(err)
 	}
-	tidy(t, app)
+	testenv.Tidy(t, app)
 	code, _, stderr := runEvshim(t, "build", "-C", app, ".")
 	if code != 2 || !strings.Contains(stderr, "go get github.com/evshim/evshim/compat/net@") {
 		t.Errorf("exit %d, want 2 and the go get command:\n%s", code, stderr)
@@ -391,42 +391,11 @@ func TestSplitArgs(t *testing.T) {
 // directory; the go commands it runs stay inside it.
 func patchModule(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command")
-	}
-	testenv.IsolateGo(t)
 	repo, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := os.ReadFile(filepath.Join(repo, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := t.TempDir()
-	files := map[string]string{
-		"app/go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/dep v0.0.0\n\nreplace example.com/dep => ../dep\n\nreplace github.com/evshim/evshim => " + repo + "\n",
-		"app/go.sum": string(sum),
-	}
-	for k, v := range patchFixture {
-		files[k] = v
-	}
-	testenv.WriteTree(t, root, files)
-	app := filepath.Join(root, "app")
-	tidy(t, app)
-	t.Setenv("EVSHIM_CACHE", filepath.Join(root, "cache"))
-	return app
-}
-
-// tidy runs go mod tidy in dir from the module cache alone.
-func tidy(t *testing.T, dir string) {
-	t.Helper()
-	cmd := exec.Command("go", "mod", "tidy")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go mod tidy: %v\n%s", err, out)
-	}
+	return testenv.AppModule(t, repo, patchFixture, true)
 }
 
 // runProgram runs bin with no proxy configured and the loop's stats line

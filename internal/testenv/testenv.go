@@ -69,3 +69,47 @@ func RunRaceChild(t *testing.T, run, env, value string) {
 		t.Fatalf("the child ran no test:\n%s", out)
 	}
 }
+
+// AppModule writes, under a new temporary directory, a main module
+// example.com/app (in app/) that requires example.com/dep (in dep/, by a
+// replace) and resolves github.com/evshim/evshim to the checkout at repo,
+// plus files (paths relative to that directory). With tidy it runs go
+// mod tidy from the module cache alone. It sets EVSHIM_CACHE to a fresh
+// directory beside them and returns app/'s path.
+func AppModule(t testing.TB, repo string, files map[string]string, tidy bool) string {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	IsolateGo(t)
+	sum, err := os.ReadFile(filepath.Join(repo, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	all := map[string]string{
+		"app/go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/dep v0.0.0\n\nreplace example.com/dep => ../dep\n\nreplace github.com/evshim/evshim => " + repo + "\n",
+		"app/go.sum": string(sum),
+	}
+	for k, v := range files {
+		all[k] = v
+	}
+	WriteTree(t, root, all)
+	app := filepath.Join(root, "app")
+	if tidy {
+		Tidy(t, app)
+	}
+	t.Setenv("EVSHIM_CACHE", filepath.Join(root, "cache"))
+	return app
+}
+
+// Tidy runs go mod tidy in dir from the module cache alone.
+func Tidy(t testing.TB, dir string) {
+	t.Helper()
+	cmd := exec.Command("go", "mod", "tidy")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go mod tidy: %v\n%s", err, out)
+	}
+}

@@ -105,38 +105,11 @@ import (
 // it, which fills in go.mod and go.sum from the module cache.
 func fixture(t testing.TB, files map[string]string, tidy bool) string {
 	t.Helper()
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command")
-	}
-	testenv.IsolateGo(t)
 	repo, err := filepath.Abs(filepath.Join("..", "..", "..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := os.ReadFile(filepath.Join(repo, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := t.TempDir()
-	all := map[string]string{
-		"app/go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/dep v0.0.0\n\nreplace example.com/dep => ../dep\n\nreplace github.com/evshim/evshim => " + repo + "\n",
-		"app/go.sum": string(sum),
-	}
-	for k, v := range files {
-		all[k] = v
-	}
-	testenv.WriteTree(t, root, all)
-	app := filepath.Join(root, "app")
-	if tidy {
-		cmd := exec.Command("go", "mod", "tidy")
-		cmd.Dir = app
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go mod tidy: %v\n%s", err, out)
-		}
-	}
-	t.Setenv("EVSHIM_CACHE", filepath.Join(root, "cache"))
-	return app
+	return testenv.AppModule(t, repo, files, tidy)
 }
 
 func merge(ms ...map[string]string) map[string]string {
