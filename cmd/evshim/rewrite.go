@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/evshim/evshim/cmd/evshim/internal/atomicfile"
+
 	"github.com/evshim/evshim/cmd/evshim/internal/rewrite"
 )
 
@@ -235,31 +237,14 @@ func (r *rewriteRun) files(files []string, skipped []rewrite.Skip) int {
 	return 0
 }
 
-// writeFile replaces path's content with b through a temporary file in the
-// same directory, so that a failure never leaves the file half written.
+// writeFile replaces path's content with b, keeping its permissions, so
+// that a failure never leaves the file half written.
 func writeFile(path string, b []byte) error {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".evshim-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(b)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), fi.Mode().Perm())
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	return atomicfile.Write(path, b, fi.Mode().Perm())
 }
 
 // displayPath returns path relative to the current directory when it lies

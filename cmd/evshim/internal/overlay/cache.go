@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/evshim/evshim/cmd/evshim/internal/atomicfile"
+
 	"github.com/evshim/evshim/cmd/evshim/internal/rewrite"
 )
 
@@ -110,22 +112,6 @@ func (c *cache) patch(path string, src []byte, swaps []rewrite.Swap) (copyPath s
 	return copyPath, e, false, nil
 }
 
-// writeOnce writes b to path through a temporary file and a rename, so a
-// reader never sees a partial file.
-func writeOnce(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(b)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
-}
+// writeOnce writes b to path so that a reader never sees a partial file
+// (the cache is read by concurrent builds).
+func writeOnce(path string, b []byte) error { return atomicfile.Write(path, b, 0o600) }
