@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/evshim/evshim/cmd/evshim/internal/atomicfile"
-
 	"github.com/evshim/evshim/cmd/evshim/internal/rewrite"
 )
 

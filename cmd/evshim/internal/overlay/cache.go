@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 
 	"github.com/evshim/evshim/cmd/evshim/internal/atomicfile"
-
 	"github.com/evshim/evshim/cmd/evshim/internal/rewrite"
 )
 
