@@ -66,7 +66,7 @@ type conn struct {
 	r        connReader      // busy: the source of net/http's parser and of bodies
 	reqBase  context.Context // requestBase's
 
-	pending atomic.Bool              // a readable edge came while busy; the loop must look again
+	pending atomic.Bool              // a readable edge came while busy; the loop must look again (and a watcher peek: quietSinceDispatch)
 	active  atomic.Pointer[response] // the request being served while busy, for the loop to cancel
 
 	// Guarded by srv.parked.mu: the connection's place in a parked list.

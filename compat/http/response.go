@@ -379,6 +379,9 @@ func (w *response) EnableFullDuplex() error {
 // does.
 func (w *response) watch() {
 	w.watching.Store(true)
+	if w.c.quietSinceDispatch() {
+		return
+	}
 	if w.c.fd.PeekClosed() {
 		w.clientGone()
 	}

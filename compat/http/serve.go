@@ -225,7 +225,26 @@ func (c *conn) watch(w *response) {
 		if c.fd.PeekClosed() {
 			w.clientGone() // it came while nobody watched
 		}
+	case !c.quietSinceDispatch():
+		// The loop's callback saw an edge before watching was set: if
+		// it was the hang-up, nobody has acted on it.
+		if c.fd.PeekClosed() {
+			w.clientGone()
+		}
 	}
+}
+
+// quietSinceDispatch reports whether the loop's callback is on and has
+// seen no readable edge since the request was dispatched, so no hang-up
+// has come that a watcher would have missed; the caller has just set
+// the response's watching. It saves a recvfrom per request with a body.
+// One that comes from now on finds watching set: onReadable stores
+// pending before it loads watching, the watcher stores watching before
+// this loads pending, and Go's atomics are sequentially consistent, so
+// one of the two sees the other's store. Called by the goroutine that
+// owns the bytes (the busy one, or the one reading the body).
+func (c *conn) quietSinceDispatch() bool {
+	return !c.detached && !c.eof && !c.pending.Load()
 }
 
 func expectsContinue(r *http.Request) bool {

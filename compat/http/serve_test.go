@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	stdnet "net"
@@ -224,5 +225,59 @@ func TestLongRequestOutlivesIdleTimeout(t *testing.T) {
 	// Listed again when it parked: idle now, it is closed by IdleTimeout.
 	if _, err := br.ReadByte(); err != io.EOF {
 		t.Fatalf("idle after the long request: read %v, want EOF from IdleTimeout", err)
+	}
+}
+
+// TestBodyEndWatchesClientGone: a handler that has read a request's
+// body to its end (or has none) sees the request canceled when the
+// client goes away, as net/http's background read makes it, whether the
+// client closes before the body's end is read (the loop may have seen
+// the hang-up while nobody watched, or read the EOF with the request)
+// or after it (the loop's callback sees it). The body end looks at the
+// socket only when the loop may have seen an edge (quietSinceDispatch).
+func TestBodyEndWatchesClientGone(t *testing.T) {
+	for _, tc := range []struct {
+		req   string
+		early bool
+	}{
+		{"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", true},
+		{"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", false},
+		{"GET / HTTP/1.1\r\nHost: x\r\n\r\n", true},
+	} {
+		early := tc.early
+		t.Run(fmt.Sprintf("%s/closeBeforeBodyEnd=%v", strings.Fields(tc.req)[0], early), func(t *testing.T) {
+			read := make(chan struct{})
+			proceed := make(chan struct{})
+			canceled := make(chan error, 1)
+			addr := serve(t, &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				<-proceed
+				if _, err := io.Copy(io.Discard, r.Body); err != nil {
+					t.Errorf("reading the body: %v", err)
+				}
+				close(read)
+				select {
+				case <-r.Context().Done():
+					canceled <- r.Context().Err()
+				case <-time.After(30 * time.Second): // a guard against hanging, not a timing
+					canceled <- fmt.Errorf("not canceled")
+				}
+			})})
+			c, err := stdnet.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.WriteString(c, tc.req)
+			if early {
+				c.Close()
+				close(proceed)
+			} else {
+				close(proceed)
+				<-read
+				c.Close()
+			}
+			if err := <-canceled; err != context.Canceled {
+				t.Errorf("request context: %v, want %v", err, context.Canceled)
+			}
+		})
 	}
 }
