@@ -33,6 +33,7 @@ Examples:
   evshim bench
   evshim bench -short
   evshim bench -c 1000,10000 -t 5s -rounds 5 -server fasthttp=./bin/fasthttp
+  evshim bench -idle-only -idle 10000 -idle-method POST -idle-body 1024 -idle-gc=false
 
 flags:
 `
@@ -102,6 +103,7 @@ func runSweep(args []string, stdout, stderr io.Writer) int {
 		asJSON  bool
 		out     string
 		idle    int
+		idleGC  bool
 	)
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -115,6 +117,10 @@ func runSweep(args []string, stdout, stderr io.Writer) int {
 	fs.Var(secondsFlag{&cfg.Duration}, "t", "load `time` per point (default 2s)")
 	fs.IntVar(&cfg.Rounds, "rounds", sweep.DefaultRounds, "`rounds`: every point is measured this many times")
 	fs.IntVar(&idle, "idle", 0, "idle keep-alive `connections` to measure (default the largest -c; -1 skips)")
+	fs.StringVar(&cfg.IdleMethod, "idle-method", "GET", "`method` of the one request each idle connection makes before it idles")
+	fs.IntVar(&cfg.IdleBody, "idle-body", 0, "`bytes` of body in that request (with -idle-method POST: what a connection keeps after reading a body)")
+	fs.BoolVar(&idleGC, "idle-gc", true, "have the server collect garbage and return memory to the OS before each idle snapshot; false measures RSS as it is")
+	fs.BoolVar(&cfg.IdleOnly, "idle-only", false, "skip the load rounds: only the idle measurement")
 	fs.BoolVar(&short, "short", false, "a smoke run of a few seconds: -c 10,50 -t 1s -rounds 1 -idle 50")
 	fs.StringVar(&out, "out", ".", "`directory` for sweep-keepalive.svg, sweep-close.svg and sweep.json (\"\" writes none)")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON instead of tables")
@@ -148,7 +154,7 @@ func runSweep(args []string, stdout, stderr io.Writer) int {
 		cfg.Settle = 500 * time.Millisecond
 		cfg.Pause = 50 * time.Millisecond
 	}
-	cfg.Concurrency, cfg.IdleConns = levels, idle
+	cfg.Concurrency, cfg.IdleConns, cfg.IdleNoGC = levels, idle, !idleGC
 
 	self, env, err := selfCommand()
 	if err != nil {
@@ -183,7 +189,7 @@ func runSweep(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	rep, runErr := sweep.Run(ctx, cfg)
-	if rep == nil || len(rep.Points) == 0 {
+	if rep == nil || len(rep.Points) == 0 && len(rep.Idle) == 0 {
 		// Nothing measured: an empty table would only hide the error.
 		fmt.Fprintf(stderr, "evshim bench: %v\n", runErr)
 		return 2
@@ -245,11 +251,13 @@ func writeSweepFiles(rep *sweep.Report, dir string) ([]string, error) {
 		files = append(files, path)
 		return err
 	}
-	if err := write("sweep-keepalive.svg", func(w io.Writer) error { return rep.WriteSVG(w, true) }); err != nil {
-		return nil, err
-	}
-	if err := write("sweep-close.svg", func(w io.Writer) error { return rep.WriteSVG(w, false) }); err != nil {
-		return nil, err
+	if len(rep.Points) > 0 { // not for the idle measurement alone
+		if err := write("sweep-keepalive.svg", func(w io.Writer) error { return rep.WriteSVG(w, true) }); err != nil {
+			return nil, err
+		}
+		if err := write("sweep-close.svg", func(w io.Writer) error { return rep.WriteSVG(w, false) }); err != nil {
+			return nil, err
+		}
 	}
 	err := write("sweep.json", func(w io.Writer) error { return writeJSON(w, rep) })
 	return files, err

@@ -139,6 +139,8 @@ func TestSweepUsage(t *testing.T) {
 		{name: "argument", args: []string{"bench", "extra"}, want: 2},
 		{name: "unknown-server", args: []string{"bench", "-servers", "nginx"}, want: 2},
 		{name: "no-server", args: []string{"bench", "-servers", "none"}, want: 2},
+		{name: "idle-only-skipped", args: []string{"bench", "-idle-only", "-idle", "-1"}, want: 2},
+		{name: "idle-body-negative", args: []string{"bench", "-idle-body", "-1"}, want: 2},
 		{name: "bad-server", args: []string{"bench", "-server", "nocommand"}, want: 2},
 		{name: "serve-bad-impl", args: []string{"bench", "serve", "-impl", "nginx"}, want: 2},
 		{name: "serve-bad-addr", args: []string{"bench", "serve", "-impl", "std", "-addr", "127.0.0.1:x"}, want: 2},

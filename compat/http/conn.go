@@ -48,23 +48,23 @@ type conn struct {
 	net.Conn          // the compat/net connection; immutable
 	fd       *loop.FD // its loop descriptor; immutable
 	srv      *Server  // immutable
-	base     context.Context
-	ctx      context.Context // ConnContext's result, computed once at accept
-	remote   string          // RemoteAddr().String(), immutable
-	accepted int64           // monotime of accept, immutable
+	// ctx is the context the connection's requests derive from, computed
+	// once at accept (see Server.connContextOf); immutable.
+	ctx      context.Context
+	remote   string // RemoteAddr().String(), immutable
+	accepted int64  // monotime of accept, immutable
 
 	state    atomic.Int32 // connParked, connBusy, ...
 	closed   atomic.Bool  // Closed has been reported to ConnState
 	reported atomic.Int32 // the last state reported to the user's ConnState
 
 	// Owned by whoever owns the bytes (see above).
-	buf      []byte          // bytes read and not yet served
-	eof      bool            // the client closed or reset after the bytes in buf
-	lastPost bool            // the last request was a POST: CRLF may precede the next
-	readOn   bool            // the loop read more after the next request's first 4 bytes
-	detached bool            // busy: the loop's callback is off, the goroutine reads the socket
-	r        connReader      // busy: the source of net/http's parser and of bodies
-	reqBase  context.Context // requestBase's
+	buf      []byte     // bytes read and not yet served
+	eof      bool       // the client closed or reset after the bytes in buf
+	lastPost bool       // the last request was a POST: CRLF may precede the next
+	readOn   bool       // the loop read more after the next request's first 4 bytes
+	detached bool       // busy: the loop's callback is off, the goroutine reads the socket
+	r        connReader // busy: the source of net/http's parser and of bodies
 
 	pending atomic.Bool              // a readable edge came while busy; the loop must look again (and a watcher peek: quietSinceDispatch)
 	active  atomic.Pointer[response] // the request being served while busy, for the loop to cancel

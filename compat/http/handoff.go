@@ -74,7 +74,9 @@ func (c *conn) handOver() {
 	c.srv.forget(c)
 	h := &handedConn{conn: c, prefix: c.buf}
 	c.buf = nil
-	go c.srv.serveElsewhere(h, c.LocalAddr(), c.base)
+	// net/http's Serve derives the connection's context from its base
+	// context, then replaces it with c.ctx (connContext): any base does.
+	go c.srv.serveElsewhere(h, c.LocalAddr(), c.ctx)
 }
 
 // serveElsewhere has net/http's Server serve nc to its end. net/http's

@@ -278,13 +278,9 @@ func (c *conn) runHandler(w *response) (done bool) {
 }
 
 // requestBase returns the context requests on c derive from: the
-// connection's, with LocalAddrContextKey as net/http sets it.
-func (c *conn) requestBase() context.Context {
-	if c.reqBase == nil {
-		c.reqBase = context.WithValue(c.ctx, LocalAddrContextKey, c.LocalAddr())
-	}
-	return c.reqBase
-}
+// connection's, with LocalAddrContextKey as net/http sets it (computed at
+// accept, see Server.connContextOf).
+func (c *conn) requestBase() context.Context { return c.ctx }
 
 // hijack takes a busy connection off the loop for a handler's Hijack.
 // The bytes read after the current request are in c.buf, or, for a

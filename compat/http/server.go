@@ -307,11 +307,11 @@ func (s *Server) Serve(l net.Listener) error {
 			go s.serveElsewhere(nc, l.Addr(), base)
 			continue
 		}
-		c := &conn{Conn: nc, fd: fd, srv: s, base: base, accepted: monotime()}
+		c := &conn{Conn: nc, fd: fd, srv: s, accepted: monotime()}
 		if ra := nc.RemoteAddr(); ra != nil {
 			c.remote = ra.String()
 		}
-		c.ctx = s.newConnContext(base, c)
+		c.ctx = s.connContextOf(base, c)
 		s.track(c)
 		if s.ConnState != nil {
 			s.ConnState(c, StateNew)

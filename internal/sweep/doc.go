@@ -17,7 +17,13 @@
 // gives medians over rounds and ratios against net/http. After the load
 // rounds, each server is started afresh and N idle keep-alive connections
 // are opened (one request each); the RSS and goroutine deltas divided by N
-// are its cost per idle connection.
+// are its cost per idle connection. That request is a GET by default, or
+// any method with a body ([Config] IdleMethod, IdleBody: a POST shows what
+// a connection keeps after reading a body). By default the server
+// collects garbage and returns freed memory to the operating system before
+// each snapshot, so RSS counts live memory; [Config] IdleNoGC reads RSS as
+// it is, garbage and freed-but-kept pages included, which is what a
+// server's process really holds.
 //
 // Client and server share the machine: on a 2-core machine the generator's
 // CPU is taken from the server. Reports say so and carry the machine facts

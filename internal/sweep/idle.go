@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -17,9 +18,15 @@ import (
 type Idle struct {
 	Server string `json:"server"`
 	Round  int    `json:"round"`
-	Conns  int    `json:"conns"`  // connections opened and idle at the second snapshot
-	Before Stats  `json:"before"` // after one warm-up request, no connection open
-	After  Stats  `json:"after"`  // Settle after the last connection's response
+	Conns  int    `json:"conns"` // connections opened and idle at the second snapshot
+	// Method and BodyBytes describe the one request each connection made
+	// before it idled; ForcedGC says whether the server collected garbage
+	// and returned freed memory to the OS before each snapshot.
+	Method    string `json:"method"`
+	BodyBytes int    `json:"body_bytes"`
+	ForcedGC  bool   `json:"forced_gc"`
+	Before    Stats  `json:"before"` // after one warm-up request, no connection open
+	After     Stats  `json:"after"`  // Settle after the last connection's response
 	// RSSPerConn is (After.RSS - Before.RSS) / Conns in bytes; -1 when RSS
 	// is unknown (either snapshot's RSS is -1).
 	RSSPerConn float64 `json:"rss_per_conn_bytes"`
@@ -32,19 +39,39 @@ type Idle struct {
 // open 10,000 in about a second, few enough not to look like load.
 const idleDialers = 16
 
-// measureIdle opens n idle keep-alive connections to p, one request
-// each, waits settle, and snapshots the server before and after. The
-// connections are closed before it returns.
-func measureIdle(ctx context.Context, p *proc, n int, settle time.Duration) (Idle, error) {
-	res := Idle{Server: p.srv.Name, RSSPerConn: -1, GoroutinesPerConn: -1}
+// idleSpec is how the idle measurement runs (see Config).
+type idleSpec struct {
+	conns  int
+	settle time.Duration
+	method string
+	body   int
+	gc     bool
+}
+
+// request is the bytes of the request each idle connection makes.
+func (s idleSpec) request(addr string) []byte {
+	req := fmt.Sprintf("%s / HTTP/1.1\r\nHost: %s\r\nUser-Agent: evshim-bench\r\n", s.method, addr)
+	if s.body > 0 {
+		req += fmt.Sprintf("Content-Type: application/octet-stream\r\nContent-Length: %d\r\n", s.body)
+	}
+	return append([]byte(req+"\r\n"), bytes.Repeat([]byte("x"), s.body)...)
+}
+
+// measureIdle opens spec.conns idle keep-alive connections to p, one
+// request each, waits spec.settle, and snapshots the server before and
+// after. The connections are closed before it returns.
+func measureIdle(ctx context.Context, p *proc, spec idleSpec) (Idle, error) {
+	n := spec.conns
+	res := Idle{Server: p.srv.Name, Method: spec.method, BodyBytes: spec.body, ForcedGC: spec.gc, RSSPerConn: -1, GoroutinesPerConn: -1}
+	req := spec.request(p.addr)
 	// One request first, on a connection closed at once: whatever a
 	// server sets up lazily on its first request is then in both snapshots.
-	c, err := idleConn(ctx, p.addr)
+	c, err := idleConn(ctx, p.addr, req)
 	if err != nil {
 		return res, err
 	}
 	c.Close()
-	if res.Before, err = p.stats(true); err != nil {
+	if res.Before, err = p.stats(spec.gc); err != nil {
 		return res, err
 	}
 
@@ -67,7 +94,7 @@ func measureIdle(ctx context.Context, p *proc, n int, settle time.Duration) (Idl
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				c, err := idleConn(ctx, p.addr)
+				c, err := idleConn(ctx, p.addr, req)
 				if err != nil {
 					errOnce.Do(func() { openErr = fmt.Errorf("sweep: idle connection %d of %d to %s: %w", i+1, n, p.srv.Name, err) })
 					continue
@@ -87,11 +114,11 @@ func measureIdle(ctx context.Context, p *proc, n int, settle time.Duration) (Idl
 	res.Conns = n
 
 	select {
-	case <-time.After(settle):
+	case <-time.After(spec.settle):
 	case <-ctx.Done():
 		return res, ctx.Err()
 	}
-	if res.After, err = p.stats(true); err != nil {
+	if res.After, err = p.stats(spec.gc); err != nil {
 		return res, err
 	}
 	if res.Before.RSS >= 0 && res.After.RSS >= 0 {
@@ -103,16 +130,16 @@ func measureIdle(ctx context.Context, p *proc, n int, settle time.Duration) (Idl
 	return res, nil
 }
 
-// idleConn dials addr, makes one keep-alive GET / and reads the whole
-// response, leaving the connection open and idle.
-func idleConn(ctx context.Context, addr string) (net.Conn, error) {
+// idleConn dials addr, sends req (one keep-alive request) and reads the
+// whole response, leaving the connection open and idle.
+func idleConn(ctx context.Context, addr string, req []byte) (net.Conn, error) {
 	d := net.Dialer{Timeout: 10 * time.Second, KeepAlive: -1}
 	c, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}
 	c.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: "+addr+"\r\nUser-Agent: evshim-bench\r\n\r\n"); err != nil {
+	if _, err := c.Write(req); err != nil {
 		c.Close()
 		return nil, err
 	}

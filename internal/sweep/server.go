@@ -147,7 +147,8 @@ func (w *announcer) Write(b []byte) (int, error) {
 // otherwise only RSS from /proc. gc asks the endpoint to collect first.
 func (p *proc) stats(gc bool) (Stats, error) {
 	if p.statsAddr == "" {
-		s := Stats{PID: p.cmd.Process.Pid, Goroutines: -1, HeapInuse: -1, StackInuse: -1}
+		s := Stats{PID: p.cmd.Process.Pid, Goroutines: -1, HeapInuse: -1, StackInuse: -1,
+			HeapAlloc: -1, HeapIdle: -1, HeapReleased: -1, TotalAlloc: -1, NumGC: -1}
 		rss, err := readRSS(s.PID)
 		if err != nil {
 			return s, err

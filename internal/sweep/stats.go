@@ -18,6 +18,15 @@ type Stats struct {
 	Goroutines int   `json:"goroutines"`  // runtime.NumGoroutine
 	HeapInuse  int64 `json:"heap_inuse"`  // runtime.MemStats.HeapInuse
 	StackInuse int64 `json:"stack_inuse"` // runtime.MemStats.StackInuse
+	// The rest of runtime.MemStats that explains an RSS read without a
+	// forced collection: live and dead objects (HeapAlloc), freed spans
+	// still in RSS (HeapIdle - HeapReleased), and how much was allocated
+	// and collected on the way (TotalAlloc, NumGC). -1 where unknown.
+	HeapAlloc    int64 `json:"heap_alloc"`
+	HeapIdle     int64 `json:"heap_idle"`
+	HeapReleased int64 `json:"heap_released"`
+	TotalAlloc   int64 `json:"total_alloc"`
+	NumGC        int64 `json:"num_gc"`
 }
 
 // ReadStats returns the Stats of the calling process. With gc set it
@@ -37,6 +46,12 @@ func ReadStats(gc bool) Stats {
 		Goroutines: runtime.NumGoroutine(),
 		HeapInuse:  int64(ms.HeapInuse),
 		StackInuse: int64(ms.StackInuse),
+
+		HeapAlloc:    int64(ms.HeapAlloc),
+		HeapIdle:     int64(ms.HeapIdle),
+		HeapReleased: int64(ms.HeapReleased),
+		TotalAlloc:   int64(ms.TotalAlloc),
+		NumGC:        int64(ms.NumGC),
 	}
 	if rss, err := readRSS(os.Getpid()); err == nil {
 		s.RSS = rss

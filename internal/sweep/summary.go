@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"time"
 )
@@ -27,9 +28,12 @@ type Row struct {
 
 // IdleRow summarizes one server's idle-connection cost over the rounds.
 type IdleRow struct {
-	Server string `json:"server"`
-	Conns  int    `json:"conns"`
-	Rounds int    `json:"rounds"`
+	Server    string `json:"server"`
+	Conns     int    `json:"conns"`
+	Rounds    int    `json:"rounds"`
+	Method    string `json:"method"`     // of the request before idling
+	BodyBytes int    `json:"body_bytes"` // of that request
+	ForcedGC  bool   `json:"forced_gc"`  // a collection before each snapshot
 	// RSSPerConn and GoroutinesPerConn are medians; -1 when unknown.
 	RSSPerConn        float64 `json:"rss_per_conn_bytes"`
 	GoroutinesPerConn float64 `json:"goroutines_per_conn"`
@@ -86,7 +90,7 @@ func (r *Report) summarize() {
 			if m.Server != s.Name {
 				continue
 			}
-			row.Conns = m.Conns
+			row.Conns, row.Method, row.BodyBytes, row.ForcedGC = m.Conns, m.Method, m.BodyBytes, m.ForcedGC
 			row.Rounds++
 			if m.Before.RSS >= 0 && m.After.RSS >= 0 {
 				rss = append(rss, m.RSSPerConn)
@@ -132,6 +136,9 @@ func kib(b float64) string {
 func perConn(v float64) string {
 	if v == -1 {
 		return "?"
+	}
+	if math.Abs(v) < 0.0005 {
+		v = 0 // a goroutine that ended between the snapshots: not "-0.000"
 	}
 	return fmt.Sprintf("%.3f", v)
 }

@@ -32,6 +32,20 @@ type Config struct {
 	// Settle is how long the idle connections sit before the second
 	// snapshot.
 	Settle time.Duration
+	// IdleMethod is the method of the one request each idle connection
+	// makes before it idles; zero means GET. IdleBody is the size in
+	// bytes of that request's body (Content-Length), zero for none: a
+	// POST with a body shows what a connection keeps after reading one.
+	IdleMethod string
+	IdleBody   int
+	// IdleNoGC takes the idle snapshots with the server's memory as it
+	// is. By default the server collects garbage and returns freed memory
+	// to the operating system first (see ReadStats), which shows live
+	// memory but hides what a server that keeps garbage between
+	// collections holds in RSS.
+	IdleNoGC bool
+	// IdleOnly skips the load rounds: only the idle measurement runs.
+	IdleOnly bool
 	// Pause separates points, so that one point's closing connections do
 	// not fall into the next one's time.
 	Pause time.Duration
@@ -120,6 +134,15 @@ func (cfg *Config) normalize() error {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
+	if cfg.IdleMethod == "" {
+		cfg.IdleMethod = "GET"
+	}
+	if cfg.IdleBody < 0 {
+		return fmt.Errorf("sweep: idle request body of %d bytes", cfg.IdleBody)
+	}
+	if cfg.IdleOnly && cfg.IdleConns < 0 {
+		return errors.New("sweep: the idle measurement alone, skipped: nothing to measure")
+	}
 	return nil
 }
 
@@ -144,7 +167,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if len(r.Levels) == 0 {
 		return nil, errors.New("sweep: no concurrency level left")
 	}
-	err = r.load(ctx, &cfg)
+	err = nil // a limit not raised was logged; the run goes on
+	if !cfg.IdleOnly {
+		err = r.load(ctx, &cfg)
+	}
 	if err == nil && cfg.IdleConns >= 0 {
 		err = r.idle(ctx, &cfg)
 	}
@@ -254,13 +280,14 @@ func (r *Report) idle(ctx context.Context, cfg *Config) error {
 	if n == 0 {
 		n = r.Levels[len(r.Levels)-1]
 	}
+	spec := idleSpec{conns: n, settle: cfg.Settle, method: cfg.IdleMethod, body: cfg.IdleBody, gc: !cfg.IdleNoGC}
 	for round := 1; round <= cfg.Rounds; round++ {
 		for _, s := range cfg.Servers {
 			p, err := start(ctx, s)
 			if err != nil {
 				return err
 			}
-			m, err := measureIdle(ctx, p, n, cfg.Settle)
+			m, err := measureIdle(ctx, p, spec)
 			p.stop()
 			if err != nil {
 				return err

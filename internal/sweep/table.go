@@ -28,6 +28,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		hasBase = hasBase || s.Name == Baseline
 	}
 	for _, keepAlive := range []bool{true, false} {
+		if len(r.Points) == 0 {
+			break // the idle measurement alone
+		}
 		title := "keep-alive (ab -k)"
 		if !keepAlive {
 			title = "new connection per request (ab)"
@@ -53,7 +56,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		tw.Flush()
 	}
 	if len(r.IdleTable) > 0 {
-		fmt.Fprintf(&b, "\nidle keep-alive connections (one request each, then idle; deltas over no connection, medians)\n")
+		fmt.Fprintf(&b, "\nidle keep-alive connections (%s; deltas over no connection, medians)\n", r.IdleTable[0].how())
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprint(tw, "server\tconns\tRSS per conn\tgoroutines per conn\t\n")
 		for _, row := range r.IdleTable {
@@ -71,4 +74,22 @@ func ratio(v float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.2fx", v)
+}
+
+// how says how the idle connections were measured: the request each made
+// before it idled, and whether the server collected garbage before each
+// snapshot.
+func (row IdleRow) how() string {
+	req := "one " + row.Method + " each"
+	if row.Method == "" {
+		req = "one request each" // a report from before the field
+	}
+	if row.BodyBytes > 0 {
+		req += fmt.Sprintf(" with a %d-byte body", row.BodyBytes)
+	}
+	gc := "RSS as it is, no forced GC"
+	if row.ForcedGC {
+		gc = "GC and memory returned to the OS before each snapshot"
+	}
+	return req + ", then idle; " + gc
 }
