@@ -48,7 +48,10 @@
 //     splice(2) from a TCP or Unix stream connection and sendfile(2) from a
 //     file. On Darwin, DragonFly and FreeBSD, where the stdlib also uses
 //     sendfile(2), it copies through user space. WriteTo is the stdlib's
-//     everywhere (splice into a Unix stream connection on Linux).
+//     everywhere (splice into a Unix stream connection on Linux). io.Copy
+//     from this package's TCPConn into a stdlib *net.TCPConn copies
+//     through user space: it ends in the stdlib's ReadFrom, which splices
+//     only from the stdlib's own connections.
 //   - File returns a duplicate that is blocking from the start; the
 //     stdlib's turns blocking when its Fd method is called (os/exec does so
 //     for ExtraFiles). The duplicates of a socket share that mode, so after
