@@ -39,6 +39,7 @@ var _ = register(
 	Case{Name: "readfrom/conn-deadline", Run: runReadFromConnDeadline},
 	Case{Name: "writeto/unix", Run: runWriteToUnix},
 	Case{Name: "http/serve-file", Run: runHTTPServeFile},
+	Case{Name: "http/serve-file-write-timeout", Run: runHTTPServeFileWriteTimeout},
 )
 
 // zcPattern is n bytes in which a byte out of place shows.
@@ -559,4 +560,57 @@ func summarizeResponses(s string) string {
 	}
 	sum := sha256.Sum256([]byte(s))
 	return fmt.Sprintf("%d bytes sha256=%x\n%s", len(s), sum[:8], strings.Join(heads, "\n--\n"))
+}
+
+// runHTTPServeFileWriteTimeout: WriteTimeout passes while a file goes to
+// a client that does not read: the handler's io.Copy returns the
+// timeout in a readfrom *net.OpError, as net/http's, and the client gets
+// the head and exactly the body bytes io.Copy reported.
+func runHTTPServeFileWriteTimeout(t *testing.T, impl Impl) any {
+	const size = 64 << 20
+	path := filepath.Join(t.TempDir(), "big.dat")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, size); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		n   int64
+		err error
+	}
+	res := make(chan result, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f, err := os.Open(path)
+		if err != nil {
+			res <- result{0, err}
+			return
+		}
+		defer f.Close()
+		w.Header().Set("Content-Length", strconv.Itoa(size))
+		n, err := io.Copy(w, f)
+		res <- result{n, err}
+	})
+	addr, _, _ := startHTTP(t, impl, ServerOptions{Handler: h, WriteTimeout: settle(200 * time.Millisecond)})
+	before := zeroCopied("sendfile")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+	var r result
+	select {
+	case r = <-res:
+	case <-time.After(settle(10 * time.Second)):
+		t.Fatal("the handler's io.Copy did not return")
+	}
+	c.SetReadDeadline(time.Now().Add(settle(10 * time.Second)))
+	got, _ := io.ReadAll(c)
+	head := bytes.Index(got, []byte("\r\n\r\n")) + 4
+	if !errors.Is(r.err, os.ErrDeadlineExceeded) || r.n <= 0 || r.n >= size || head < 4 || int64(len(got)-head) != r.n {
+		t.Errorf("io.Copy = %d, %v; the client got %d bytes after a %d-byte head", r.n, r.err, len(got)-head, head)
+	}
+	expectZeroCopy(t, impl, "sendfile", before, 1)
+	return []any{shape(r.err), r.n > 0, int64(len(got)-head) == r.n, dateLine.ReplaceAllString(string(got[:max(head, 0)]), "Date: X\r\n")}
 }
