@@ -442,7 +442,8 @@ func runWriteToUnix(t *testing.T, impl Impl) any {
 // runHTTPServeFile: ServeFile, ServeContent and io.Copy into the
 // ResponseWriter put on the wire what net/http does (Content-Length,
 // chunking, HEAD, ranges, 304, HTTP/1.0, a body written before the copy,
-// pipelined requests), Date blanked; on the loop, sendfile sends the body.
+// pipelined requests, a body copied from a backend connection), Date
+// blanked; on the loop, sendfile (splice from the backend) sends the body.
 func runHTTPServeFile(t *testing.T, impl Impl) any {
 	const size = 256<<10 + 17
 	data := zcPattern(size)
@@ -505,9 +506,38 @@ func runHTTPServeFile(t *testing.T, impl Impl) any {
 	mux.HandleFunc("/copy-after-write", copyTo(path, strconv.Itoa(size+5), "hello", 0, 0))
 	mux.HandleFunc("/copy-short-cl", copyTo(path, "100000", "", 0, 0))
 	mux.HandleFunc("/copy-204", copyTo(path, "", "", 0, http.StatusNoContent))
+	// A backend that sends the body and closes: io.Copy from the handler's
+	// connection to it goes through ReadFrom to splice.
+	backend, err := impl.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer backend.Close()
+	go func() {
+		for {
+			c, err := backend.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.Write(data)
+			}()
+		}
+	}()
+	mux.HandleFunc("/proxy", func(w http.ResponseWriter, r *http.Request) {
+		c, err := impl.Dial("tcp", backend.Addr().String())
+		if err != nil {
+			http.Error(w, err.Error(), 502)
+			return
+		}
+		defer c.Close()
+		w.Header().Set("Content-Length", strconv.Itoa(size))
+		io.Copy(w, c)
+	})
 	addr, _, _ := startHTTP(t, impl, ServerOptions{Handler: mux})
 
-	before := zeroCopied("sendfile")
+	before, beforeSplice := zeroCopied("sendfile"), zeroCopied("splice")
 	ims := mod.Format(http.TimeFormat)
 	var out []string
 	for _, raw := range []string{
@@ -526,6 +556,7 @@ func runHTTPServeFile(t *testing.T, impl Impl) any {
 		"GET /copy-after-write HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
 		"GET /copy-short-cl HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
 		"GET /copy-204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+		"GET /proxy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
 		// Keep-alive and pipelined: each response must end where the
 		// next begins.
 		"GET /content HTTP/1.1\r\nHost: x\r\n\r\nHEAD /copy-cl HTTP/1.1\r\nHost: x\r\n\r\n" +
@@ -536,6 +567,7 @@ func runHTTPServeFile(t *testing.T, impl Impl) any {
 		out = append(out, summarizeResponses(got))
 	}
 	expectZeroCopy(t, impl, "sendfile", before, size-512)
+	expectZeroCopy(t, impl, "splice", beforeSplice, size-512)
 	return out
 }
 
