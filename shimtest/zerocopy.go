@@ -37,6 +37,7 @@ var _ = register(
 	Case{Name: "readfrom/file-reset", Run: runReadFromFileReset},
 	Case{Name: "readfrom/conn", Run: runReadFromConn},
 	Case{Name: "readfrom/conn-deadline", Run: runReadFromConnDeadline},
+	Case{Name: "readfrom/conn-close", Run: runReadFromConnClose},
 	Case{Name: "writeto/unix", Run: runWriteToUnix},
 	Case{Name: "http/serve-file", Run: runHTTPServeFile},
 	Case{Name: "http/serve-file-write-timeout", Run: runHTTPServeFileWriteTimeout},
@@ -408,6 +409,74 @@ func runReadFromConnDeadline(t *testing.T, impl Impl) any {
 			t.Errorf("the sink got %d bytes, ReadFrom reported %d", got, n)
 		}
 		out = append(out, n > 0, shape(err))
+	}
+	return out
+}
+
+// runReadFromConnClose: closing the destination during a ReadFrom from a
+// connection. Waiting for the destination (its peer does not read), the
+// ReadFrom returns net.ErrClosed at once; waiting for the source, it goes
+// on waiting, as the standard library's does, and fails with
+// net.ErrClosed when the source's next bytes come.
+func runReadFromConnClose(t *testing.T, impl Impl) any {
+	var out []any
+	{
+		src, feed := pair(t, impl, "tcp", "dialed")
+		dst, _ := pair(t, impl, "tcp", "accepted") // its peer never reads
+		fed := make(chan struct{})
+		go func() {
+			defer close(fed)
+			big := make([]byte, 1<<20)
+			for {
+				if _, err := feed.Write(big); err != nil {
+					return
+				}
+			}
+		}()
+		go func() {
+			time.Sleep(settle(100 * time.Millisecond))
+			dst.Close()
+		}()
+		n, err := dst.(io.ReaderFrom).ReadFrom(src)
+		if n <= 0 || !errors.Is(err, net.ErrClosed) {
+			t.Errorf("ReadFrom, destination closed while full = %d, %v", n, err)
+		}
+		src.Close()
+		feed.Close()
+		<-fed
+		out = append(out, n > 0, shape(err))
+	}
+	{
+		src, feed := pair(t, impl, "tcp", "dialed")
+		dst, _ := pair(t, impl, "tcp", "accepted")
+		type result struct {
+			n   int64
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			n, err := dst.(io.ReaderFrom).ReadFrom(src)
+			done <- result{n, err}
+		}()
+		time.Sleep(settle(50 * time.Millisecond))
+		dst.Close()
+		waiting := false
+		select {
+		case <-done:
+		case <-time.After(settle(100 * time.Millisecond)):
+			waiting = true
+		}
+		feed.Write([]byte("x"))
+		var r result
+		select {
+		case r = <-done:
+		case <-time.After(settle(10 * time.Second)):
+			t.Fatal("ReadFrom did not return after the source's bytes came")
+		}
+		if !errors.Is(r.err, net.ErrClosed) {
+			t.Errorf("ReadFrom, destination closed while the source was empty = %d, %v", r.n, r.err)
+		}
+		out = append(out, waiting, r.n, shape(r.err))
 	}
 	return out
 }

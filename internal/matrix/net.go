@@ -81,7 +81,7 @@ func netRows() []Row {
 	zeroCopyTests := []string{"compat/net.TestReadFromFileUsesSendfile", "compat/net.TestReadFromConnUsesSplice", "compat/net.TestSendfileCloseUnblocks"}
 	add(Partial, zeroCopyReason, "on Darwin, DragonFly and FreeBSD, where the stdlib also uses sendfile(2), a file is copied through user space: those platforms build but are not tested here",
 		cs("readfrom/file", "readfrom/file-slow-reader", "readfrom/file-deadline", "readfrom/file-close", "readfrom/file-reset",
-			"readfrom/conn", "readfrom/conn-deadline", "bulk/tcp", "many-conns"), "TCPConn.ReadFrom")
+			"readfrom/conn", "readfrom/conn-deadline", "readfrom/conn-close", "bulk/tcp", "many-conns"), "TCPConn.ReadFrom")
 	rows[len(rows)-1].Tests = zeroCopyTests
 	add(Cooperative, "as the stdlib: splice(2) into a Unix stream conn (either package's) on Linux, parking on the loop for the source's bytes; else a copy through a 32 KiB buffer", "io.Copy from this package's TCPConn into a stdlib *net.TCPConn copies through user space, where between two stdlib conns it splices: io.Copy ends in the destination's ReadFrom, and the stdlib's splices only from its own conns (the other way round, io.Copy(compat, stdlib) splices)",
 		cs("writeto/unix", "readfrom/conn", "bulk/tcp"), "TCPConn.WriteTo")
