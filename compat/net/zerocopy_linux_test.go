@@ -29,7 +29,7 @@ func zeroCopyPattern(n int) []byte {
 	return b
 }
 
-// tcpPairCompat returns a compat TCP conn dialed to a listener of kind
+// tcpPair returns a TCP conn from dial, connected to a listener from
 // listen, and the accepted peer.
 func tcpPair(t *testing.T, listen func(string, string) (stdnet.Listener, error), dial func(string, string) (stdnet.Conn, error)) (c, peer stdnet.Conn) {
 	t.Helper()
