@@ -282,29 +282,51 @@ func (c *tcpConn) SetLinger(sec int) error {
 	return nil
 }
 
-// ReadFrom copies r into the connection. It is io.Copy through a 32 KiB
-// buffer: the stdlib's splice and sendfile fast paths are not taken.
+// ReadFrom copies r into the connection as the standard library's does:
+// splice(2) from a TCP or Unix stream connection, sendfile(2) from a file,
+// else a copy through a 32 KiB buffer (see zerocopy_linux.go; the
+// zero-copy paths are Linux's only).
 func (c *tcpConn) ReadFrom(r io.Reader) (int64, error) {
-	n, err := io.Copy(writerOnly{c}, r)
+	n, err := c.readFrom(r)
 	if err != nil && err != io.EOF {
 		err = c.opError("readfrom", err)
 	}
 	return n, err
 }
 
-// WriteTo copies the connection into w until EOF.
+// WriteTo copies the connection into w until EOF: splice(2) into a Unix
+// stream connection, as the standard library's, else a copy.
 func (c *tcpConn) WriteTo(w io.Writer) (int64, error) {
-	n, err := io.Copy(w, readerOnly{c})
+	n, err := c.writeTo(w)
 	if err != nil && err != io.EOF {
 		err = c.opError("writeto", err)
 	}
 	return n, err
 }
 
-// writerOnly and readerOnly hide ReadFrom and WriteTo so that io.Copy does
-// not call back into them.
-type writerOnly struct{ io.Writer }
-type readerOnly struct{ io.Reader }
+// genericReadFrom and genericWriteTo are the standard library's fallbacks:
+// io.Copy, with the connection's own ReadFrom or WriteTo hidden so that
+// io.Copy does not call back into it.
+func genericReadFrom(c *tcpConn, r io.Reader) (int64, error) {
+	return io.Copy(tcpConnWithoutReadFrom{c}, r)
+}
+
+func genericWriteTo(c *tcpConn, w io.Writer) (int64, error) {
+	return io.Copy(w, tcpConnWithoutWriteTo{c})
+}
+
+// tcpConnWithoutReadFrom is the connection as a plain io.Writer.
+type tcpConnWithoutReadFrom struct{ c *tcpConn }
+
+func (w tcpConnWithoutReadFrom) Write(p []byte) (int, error) { return w.c.Write(p) }
+
+// tcpConnWithoutWriteTo is the connection as a plain io.Reader. A
+// destination's ReadFrom recognises it as this package's TCP connection
+// and splices from it, as the standard library's ReadFrom does with its
+// own net.tcpConnWithoutWriteTo.
+type tcpConnWithoutWriteTo struct{ c *tcpConn }
+
+func (r tcpConnWithoutWriteTo) Read(p []byte) (int, error) { return r.c.Read(p) }
 
 // unixConn is a Unix stream connection on the loop.
 type unixConn struct {

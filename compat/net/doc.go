@@ -19,7 +19,9 @@
 // EAGAIN, park until the loop reports readiness, the deadline passes or the
 // connection is closed: the model of gevent's sockets and of Go's own
 // netpoller, with the loop in place of the runtime's poller. Deadline
-// expiries are delivered as loop callbacks.
+// expiries are delivered as loop callbacks. TCPConn.ReadFrom and WriteTo
+// use splice(2) and sendfile(2) where the stdlib does (Linux), and park
+// on the loop in the same way while the socket's buffer is full.
 //
 // The loop runs only while it is used: it starts with the first connection
 // or listener and stops 50 ms after the last one is closed, so a program
@@ -42,8 +44,14 @@
 //     are this package's own types with the stdlib's full method and field
 //     sets; a type assertion to *net.TCPConn on a Conn from this package
 //     fails. Assert to this package's type or to an interface.
-//   - TCPConn.ReadFrom and WriteTo copy through user space; the stdlib's
-//     splice and sendfile paths are not taken.
+//   - TCPConn.ReadFrom takes the stdlib's zero-copy paths on Linux only:
+//     splice(2) from a TCP or Unix stream connection and sendfile(2) from a
+//     file. On Darwin, DragonFly and FreeBSD, where the stdlib also uses
+//     sendfile(2), it copies through user space. WriteTo is the stdlib's
+//     everywhere (splice into a Unix stream connection on Linux). io.Copy
+//     from this package's TCPConn into a stdlib *net.TCPConn copies
+//     through user space: it ends in the stdlib's ReadFrom, which splices
+//     only from the stdlib's own connections.
 //   - File returns a duplicate that is blocking from the start; the
 //     stdlib's turns blocking when its Fd method is called (os/exec does so
 //     for ExtraFiles). The duplicates of a socket share that mode, so after

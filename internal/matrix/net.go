@@ -77,8 +77,15 @@ func netRows() []Row {
 		cs("sockopts"), "TCPConn.SetKeepAlive", "TCPConn.SetKeepAliveConfig", "TCPConn.SetKeepAlivePeriod",
 		"TCPConn.SetLinger", "TCPConn.SetNoDelay", "TCPConn.SetReadBuffer", "TCPConn.SetWriteBuffer")
 	add(Cooperative, "syscall.RawConn whose Read and Write park on the loop between calls of f, calling f as often as the stdlib does", "", cs("syscallconn", "syscallconn/read-calls"), "TCPConn.SyscallConn")
-	add(Partial, ioReason, "copies through a 32 KiB user-space buffer: the stdlib's splice(2) and sendfile(2) fast paths are not taken",
-		cs("bulk/tcp", "many-conns"), "TCPConn.ReadFrom", "TCPConn.WriteTo")
+	const zeroCopyReason = "the stdlib's zero-copy paths on Linux, on the loop-owned socket: splice(2) through a pipe from a TCP or Unix stream conn (either package's, an io.LimitedReader around one, or the wrapper a TCPConn's WriteTo hands io.Copy), sendfile(2) from a file from its offset (moved on by what was sent; a LimitedReader's N goes down as much), else, where the stdlib falls back, a copy through a 32 KiB buffer; a full socket buffer parks on the loop, so the write deadline and Close apply"
+	zeroCopyTests := []string{"compat/net.TestReadFromFileUsesSendfile", "compat/net.TestReadFromConnUsesSplice", "compat/net.TestSendfileCloseUnblocks"}
+	add(Partial, zeroCopyReason, "on Darwin, DragonFly and FreeBSD, where the stdlib also uses sendfile(2), a file is copied through user space: those platforms build but are not tested here",
+		cs("readfrom/file", "readfrom/file-slow-reader", "readfrom/file-deadline", "readfrom/file-close", "readfrom/file-reset",
+			"readfrom/conn", "readfrom/conn-deadline", "readfrom/conn-close", "bulk/tcp", "many-conns"), "TCPConn.ReadFrom")
+	rows[len(rows)-1].Tests = zeroCopyTests
+	add(Cooperative, "as the stdlib: splice(2) into a Unix stream conn (either package's) on Linux, parking on the loop for the source's bytes; else a copy through a 32 KiB buffer", "io.Copy from this package's TCPConn into a stdlib *net.TCPConn copies through user space, where between two stdlib conns it splices: io.Copy ends in the destination's ReadFrom, and the stdlib's splices only from its own conns (the other way round, io.Copy(compat, stdlib) splices)",
+		cs("writeto/unix", "readfrom/conn", "bulk/tcp"), "TCPConn.WriteTo")
+	rows[len(rows)-1].Tests = []string{"compat/net.TestWriteToUnixUsesSplice"}
 
 	lnIO := cs("listener/accept-deadline", "listener/close-unblocks-accept", "nettest/tcp/accepted", "listener/after-close-shapes")
 	add(Cooperative, listenReason, ownDeviation, lnIO, "TCPListener")
