@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"net"
 )
 
 // connContextOf returns the context that the requests on c derive from,
@@ -18,7 +17,7 @@ import (
 // asked (an equal value each time, as net/http's is the same one).
 func (s *Server) connContextOf(base context.Context, c *conn) context.Context {
 	if s.ConnContext == nil {
-		return &connCtx{Context: base, srv: s, c: c.Conn}
+		return &connCtx{Context: base, srv: s, c: c}
 	}
 	return context.WithValue(s.newConnContext(base, c), LocalAddrContextKey, c.LocalAddr())
 }
@@ -32,7 +31,7 @@ func (s *Server) connContextOf(base context.Context, c *conn) context.Context {
 type connCtx struct {
 	context.Context
 	srv *Server
-	c   net.Conn // the compat/net connection, for LocalAddrContextKey
+	c   *conn // for LocalAddrContextKey; a pointer, so that a connCtx fits 32 bytes
 }
 
 func (c *connCtx) Value(key any) any {
