@@ -23,7 +23,10 @@ import (
 // use after a collection, minus the same before, is live-B/conn; the
 // bytes and objects allocated while they connected and posted are
 // alloc-B/conn and allocs/conn (client side included: the client is in
-// this process).
+// this process). With EVSHIM_IDLEHEAP_PROFILE set to a path it writes the
+// heap profile of the idle connections there (run with
+// -test.memprofilerate 1 to see every object). A measurement, not a
+// test: docs/performance-http.md reports its figures.
 func BenchmarkIdleAfterPOST(b *testing.B) {
 	cs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
