@@ -104,9 +104,20 @@ func TestAcceptedAddrs(t *testing.T) {
 			if got := cs.RemoteAddr().String(); got != cc.LocalAddr().String() {
 				t.Errorf("after a caller changed a returned RemoteAddr: %s, want %s", got, cc.LocalAddr())
 			}
+			rc, err := cs.(*net.TCPConn).SyscallConn()
+			if err != nil {
+				t.Fatal(err)
+			}
 			cs.Close()
 			if got := cs.LocalAddr().String(); got != cc.RemoteAddr().String() {
 				t.Errorf("LocalAddr after Close = %s, want %s", got, cc.RemoteAddr())
+			}
+			// The raw conn's errors carry the addresses too.
+			rerr := rc.Read(func(uintptr) bool { return true })
+			oe, ok := rerr.(*stdnet.OpError)
+			if !ok || oe.Source == nil || oe.Addr == nil ||
+				oe.Source.String() != cc.RemoteAddr().String() || oe.Addr.String() != cc.LocalAddr().String() {
+				t.Errorf("raw Read after Close: %#v, want an *OpError from %s to %s", rerr, cc.RemoteAddr(), cc.LocalAddr())
 			}
 		})
 	}

@@ -147,7 +147,7 @@ func (c *streamConn) File() (*os.File, error) {
 }
 
 func (c *streamConn) SyscallConn() (syscall.RawConn, error) {
-	return &rawConn{fd: c.fd, net: c.net, laddr: c.localAddr(), raddr: c.remoteAddr()}, nil
+	return &rawConn{fd: c.fd, net: c.net, conn: c}, nil
 }
 
 func (c *streamConn) setsockopt(level, opt, value int) error {
@@ -204,25 +204,38 @@ type rawConn struct {
 	net   string
 	laddr Addr
 	raddr Addr
+	// conn, when set, gives the addresses instead (an accepted TCP
+	// connection builds them only for an error).
+	conn *streamConn
+}
+
+func (c *rawConn) addrs() (laddr, raddr Addr) {
+	if c.conn != nil {
+		return c.conn.localAddr(), c.conn.remoteAddr()
+	}
+	return c.laddr, c.raddr
 }
 
 func (c *rawConn) Control(f func(uintptr)) error {
 	if err := c.fd.RawControl(f); err != nil {
-		return &net.OpError{Op: "raw-control", Net: c.net, Source: nil, Addr: c.laddr, Err: err}
+		laddr, _ := c.addrs()
+		return &net.OpError{Op: "raw-control", Net: c.net, Source: nil, Addr: laddr, Err: err}
 	}
 	return nil
 }
 
 func (c *rawConn) Read(f func(uintptr) bool) error {
 	if err := c.fd.RawRead(f); err != nil {
-		return &net.OpError{Op: "raw-read", Net: c.net, Source: c.laddr, Addr: c.raddr, Err: err}
+		laddr, raddr := c.addrs()
+		return &net.OpError{Op: "raw-read", Net: c.net, Source: laddr, Addr: raddr, Err: err}
 	}
 	return nil
 }
 
 func (c *rawConn) Write(f func(uintptr) bool) error {
 	if err := c.fd.RawWrite(f); err != nil {
-		return &net.OpError{Op: "raw-write", Net: c.net, Source: c.laddr, Addr: c.raddr, Err: err}
+		laddr, raddr := c.addrs()
+		return &net.OpError{Op: "raw-write", Net: c.net, Source: laddr, Addr: raddr, Err: err}
 	}
 	return nil
 }
