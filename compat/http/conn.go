@@ -27,7 +27,8 @@ import (
 //     closes the connection when IdleTimeout passes before a request
 //     begins, and hands it on (with the head's deadline passed, for
 //     net/http's verdict on a partial head) when ReadHeaderTimeout does.
-//     dispatch moves it to connBusy.
+//     dispatch moves it to connBusy. A parked connection holds no
+//     connReader (r is nil) and, when nothing has arrived, no buffer.
 //   - connBusy: one goroutine of the Server's worker pool (serve.go).
 //     It owns buf, and reads the socket itself, through r, only when a
 //     request needs bytes the loop has not read (a body, the rest of a
@@ -59,12 +60,16 @@ type conn struct {
 	reported atomic.Int32 // the last state reported to the user's ConnState
 
 	// Owned by whoever owns the bytes (see above).
-	buf      []byte     // bytes read and not yet served
-	eof      bool       // the client closed or reset after the bytes in buf
-	lastPost bool       // the last request was a POST: CRLF may precede the next
-	readOn   bool       // the loop read more after the next request's first 4 bytes
-	detached bool       // busy: the loop's callback is off, the goroutine reads the socket
-	r        connReader // busy: the source of net/http's parser and of bodies
+	buf      []byte // bytes read and not yet served
+	eof      bool   // the client closed or reset after the bytes in buf
+	lastPost bool   // the last request was a POST: CRLF may precede the next
+	readOn   bool   // the loop read more after the next request's first 4 bytes
+	detached bool   // busy: the loop's callback is off, the goroutine reads the socket
+
+	// r is the busy goroutine's source for net/http's parser and for
+	// bodies, made when a request first needs it and dropped by park: nil
+	// while parked (see connReader).
+	r *connReader
 
 	pending atomic.Bool              // a readable edge came while busy; the loop must look again (and a watcher peek: quietSinceDispatch)
 	active  atomic.Pointer[response] // the request being served while busy, for the loop to cancel
@@ -95,6 +100,9 @@ func (c *conn) park() {
 	}
 	// The request's deadlines are over; the loop's own timers take over.
 	c.fd.ReleaseTimers()
+	// The busy period's reader is finished; a parked connection holds
+	// none (see connReader).
+	c.r = nil
 	reading := ConnState(c.reported.Load()) == StateNew || len(c.buf) > 0 && c.waited()
 	attach := c.detached || ConnState(c.reported.Load()) == StateNew
 	c.detached = false

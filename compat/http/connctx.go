@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"net"
 )
 
 // connContextOf returns the context that the requests on c derive from,
@@ -12,10 +11,13 @@ import (
 // Without a ConnContext (the usual case) one connCtx holds both keys:
 // net/http's two context.WithValue layers would be two allocations that
 // every idle connection keeps for its whole life (issue 11 counts RSS per
-// idle connection).
+// idle connection). For the same reason connCtx asks the connection for
+// its local address when the key is looked up, rather than holding the
+// address: compat/net builds an accepted connection's addresses only when
+// asked (an equal value each time, as net/http's is the same one).
 func (s *Server) connContextOf(base context.Context, c *conn) context.Context {
 	if s.ConnContext == nil {
-		return &connCtx{Context: base, srv: s, laddr: c.LocalAddr()}
+		return &connCtx{Context: base, srv: s, c: c}
 	}
 	return context.WithValue(s.newConnContext(base, c), LocalAddrContextKey, c.LocalAddr())
 }
@@ -28,8 +30,8 @@ func (s *Server) connContextOf(base context.Context, c *conn) context.Context {
 // Immutable.
 type connCtx struct {
 	context.Context
-	srv   *Server
-	laddr net.Addr
+	srv *Server
+	c   *conn // for LocalAddrContextKey; a pointer, so that a connCtx fits 32 bytes
 }
 
 func (c *connCtx) Value(key any) any {
@@ -37,7 +39,7 @@ func (c *connCtx) Value(key any) any {
 	case ServerContextKey:
 		return c.srv
 	case LocalAddrContextKey:
-		return c.laddr
+		return c.c.LocalAddr()
 	}
 	return c.Context.Value(key)
 }

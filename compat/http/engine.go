@@ -38,7 +38,11 @@ const maxPostHandlerReadBytes = 256 << 10
 // connReader is what the busy goroutine reads a connection through: the
 // bytes the loop read first, then the socket. While a head is read it
 // enforces net/http's read limit (remain), so a head too large gets its
-// 431. It is a field of conn, owned with c.buf by the busy goroutine.
+// 431. It is owned with c.buf by the busy goroutine, and lives for one busy
+// period: startReader makes it, park drops it. So a parked connection
+// holds none (issue 11 counts RSS per idle connection), and a request
+// body still referenced after its connection parked reads from its own
+// finished reader (EOF), never from one that a later request started.
 type connReader struct {
 	c      *conn
 	seed   []byte // bytes the loop read, not yet returned
@@ -49,6 +53,15 @@ type connReader struct {
 }
 
 const noLimit = 1<<63 - 1
+
+// startReader starts c's reader on c.buf, making one if this busy period
+// has none yet.
+func (c *conn) startReader(limit int64) {
+	if c.r == nil {
+		c.r = new(connReader)
+	}
+	c.r.start(c, limit)
+}
 
 // start makes c.buf the reader's seed.
 func (r *connReader) start(c *conn, limit int64) {
@@ -104,9 +117,9 @@ func (c *conn) readFailed() {
 }
 
 // finish returns what br (which may be nil) holds and the rest of the
-// seed to c.buf.
+// seed to c.buf. A nil r (no reader started) has nothing to return.
 func (r *connReader) finish(br *bufio.Reader) {
-	if !r.on {
+	if r == nil || !r.on {
 		return
 	}
 	c := r.c
@@ -159,9 +172,9 @@ func (c *conn) readSlow(expired bool) *slowRead {
 		c.SetReadDeadline(time.Now().Add(d))
 	}
 	limit := int64(s.maxHeaderBytes()) + 4096 // net/http's initialReadLimitSize
-	c.r.start(c, limit)
+	c.startReader(limit)
 	br := readers.Get().(*bufio.Reader)
-	br.Reset(&c.r)
+	br.Reset(c.r)
 	if c.lastPost {
 		// RFC 9112, section 2.2: a client may send CRLF after a POST body.
 		peek, _ := br.Peek(4)

@@ -476,11 +476,11 @@ func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	// The bytes after the request, then the socket, through the
 	// connection's reader: a failed read cancels the request, as in
 	// net/http.
-	if !c.r.on {
-		c.r.start(c, noLimit)
+	if c.r == nil || !c.r.on {
+		c.startReader(noLimit)
 	}
 	rest := len(c.r.seed)
-	br := bufio.NewReaderSize(&c.r, max(4096, rest))
+	br := bufio.NewReaderSize(c.r, max(4096, rest))
 	if rest > 0 {
 		// Fill the reader with exactly the bytes already read, so that
 		// Buffered reports them, as net/http's reader would.

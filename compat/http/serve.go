@@ -108,8 +108,8 @@ func (c *conn) serveOne(j job) bool {
 		req = j.h.request(ctx, c.remote)
 		if n := j.h.contentLength; n > 0 {
 			// The body follows in c.buf, then on the socket.
-			c.r.start(c, noLimit)
-			req.Body = &lengthBody{r: &c.r, n: n}
+			c.startReader(noLimit)
+			req.Body = &lengthBody{r: c.r, n: n}
 			if d := c.srv.ReadTimeout; d > 0 {
 				c.SetReadDeadline(time.Now().Add(d)) // net/http's whole-request deadline
 			}

@@ -25,22 +25,47 @@ import (
 type streamConn struct {
 	fd    *loop.FD
 	net   string // the network as the caller named it: "tcp", "tcp4", "tcp6", "unix"
-	laddr Addr
+	laddr Addr   // the addresses, where known at construction; nil where tcpAddrs
 	raddr Addr
+	// lsa and rsa are an accepted TCP connection's addresses, from which
+	// LocalAddr and RemoteAddr build a *TCPAddr each time they are called
+	// (tcpAddrs set). An idle connection then holds no *TCPAddr: see
+	// tcpSockaddr. The standard library returns the same pointer on every
+	// call; here each call returns an equal new one, so no caller can
+	// change what the next one sees.
+	lsa, rsa tcpSockaddr
+	tcpAddrs bool
 	// connected is set for a dialed socket, as the standard library's
 	// netFD.isConnected is (not for an accepted one or a FileConn): it
 	// decides the errors of WriteTo and WriteToUnix.
 	connected bool
 }
 
+// localAddr and remoteAddr are the connection's addresses as Addr values:
+// a *TCPAddr built from lsa or rsa is a non-nil Addr even if nil, as the
+// eagerly built one was.
+func (c *streamConn) localAddr() Addr {
+	if c.tcpAddrs {
+		return c.lsa.addr()
+	}
+	return c.laddr
+}
+
+func (c *streamConn) remoteAddr() Addr {
+	if c.tcpAddrs {
+		return c.rsa.addr()
+	}
+	return c.raddr
+}
+
 func (c *streamConn) opError(op string, err error) error {
-	return &net.OpError{Op: op, Net: c.net, Source: c.laddr, Addr: c.raddr, Err: err}
+	return &net.OpError{Op: op, Net: c.net, Source: c.localAddr(), Addr: c.remoteAddr(), Err: err}
 }
 
 // setError is the shape of the stdlib's errors from the setters that every
 // conn has (deadlines, buffer sizes): no source, the local address as Addr.
 func (c *streamConn) setError(err error) error {
-	return &net.OpError{Op: "set", Net: c.net, Source: nil, Addr: c.laddr, Err: err}
+	return &net.OpError{Op: "set", Net: c.net, Source: nil, Addr: c.localAddr(), Err: err}
 }
 
 // wrapSyscall gives a bare errno the syscall's name, as src/net does; the
@@ -75,8 +100,8 @@ func (c *streamConn) Close() error {
 	return nil
 }
 
-func (c *streamConn) LocalAddr() Addr  { return c.laddr }
-func (c *streamConn) RemoteAddr() Addr { return c.raddr }
+func (c *streamConn) LocalAddr() Addr  { return c.localAddr() }
+func (c *streamConn) RemoteAddr() Addr { return c.remoteAddr() }
 
 func (c *streamConn) SetDeadline(t time.Time) error {
 	if err := c.fd.SetDeadline(t); err != nil {
@@ -114,7 +139,7 @@ func (c *streamConn) CloseWrite() error {
 }
 
 func (c *streamConn) File() (*os.File, error) {
-	f, err := dupFile(c.fd, c.net, c.laddr, c.raddr)
+	f, err := dupFile(c.fd, c.net, c.localAddr(), c.remoteAddr())
 	if err != nil {
 		return nil, c.opError("file", err)
 	}
@@ -122,7 +147,7 @@ func (c *streamConn) File() (*os.File, error) {
 }
 
 func (c *streamConn) SyscallConn() (syscall.RawConn, error) {
-	return &rawConn{fd: c.fd, net: c.net, laddr: c.laddr, raddr: c.raddr}, nil
+	return &rawConn{fd: c.fd, net: c.net, conn: c}, nil
 }
 
 func (c *streamConn) setsockopt(level, opt, value int) error {
@@ -179,25 +204,38 @@ type rawConn struct {
 	net   string
 	laddr Addr
 	raddr Addr
+	// conn, when set, gives the addresses instead (an accepted TCP
+	// connection builds them only for an error).
+	conn *streamConn
+}
+
+func (c *rawConn) addrs() (laddr, raddr Addr) {
+	if c.conn != nil {
+		return c.conn.localAddr(), c.conn.remoteAddr()
+	}
+	return c.laddr, c.raddr
 }
 
 func (c *rawConn) Control(f func(uintptr)) error {
 	if err := c.fd.RawControl(f); err != nil {
-		return &net.OpError{Op: "raw-control", Net: c.net, Source: nil, Addr: c.laddr, Err: err}
+		laddr, _ := c.addrs()
+		return &net.OpError{Op: "raw-control", Net: c.net, Source: nil, Addr: laddr, Err: err}
 	}
 	return nil
 }
 
 func (c *rawConn) Read(f func(uintptr) bool) error {
 	if err := c.fd.RawRead(f); err != nil {
-		return &net.OpError{Op: "raw-read", Net: c.net, Source: c.laddr, Addr: c.raddr, Err: err}
+		laddr, raddr := c.addrs()
+		return &net.OpError{Op: "raw-read", Net: c.net, Source: laddr, Addr: raddr, Err: err}
 	}
 	return nil
 }
 
 func (c *rawConn) Write(f func(uintptr) bool) error {
 	if err := c.fd.RawWrite(f); err != nil {
-		return &net.OpError{Op: "raw-write", Net: c.net, Source: c.laddr, Addr: c.raddr, Err: err}
+		laddr, raddr := c.addrs()
+		return &net.OpError{Op: "raw-write", Net: c.net, Source: laddr, Addr: raddr, Err: err}
 	}
 	return nil
 }
@@ -432,22 +470,6 @@ func (c *unixConn) WriteToUnix(b []byte, addr *UnixAddr) (int, error) {
 func sockaddrToUnix(sa unix.Sockaddr) *UnixAddr {
 	if s, ok := sa.(*unix.SockaddrUnix); ok {
 		return &UnixAddr{Name: s.Name, Net: "unix"}
-	}
-	return nil
-}
-
-func sockaddrToTCP(sa unix.Sockaddr) *TCPAddr {
-	switch sa := sa.(type) {
-	case *unix.SockaddrInet4:
-		return &TCPAddr{IP: append(IP(nil), sa.Addr[:]...), Port: sa.Port}
-	case *unix.SockaddrInet6:
-		a := &TCPAddr{IP: append(IP(nil), sa.Addr[:]...), Port: sa.Port}
-		if sa.ZoneId != 0 {
-			if ifi, err := net.InterfaceByIndex(int(sa.ZoneId)); err == nil {
-				a.Zone = ifi.Name
-			}
-		}
-		return a
 	}
 	return nil
 }

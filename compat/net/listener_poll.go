@@ -98,10 +98,10 @@ func (l *tcpListener) AcceptTCP() (*TCPConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &tcpConn{streamConn{fd: cfd, net: l.net, raddr: sockaddrToTCP(rsa)}}
+	c := &tcpConn{streamConn{fd: cfd, net: l.net, rsa: rawTCPSockaddr(rsa), tcpAddrs: true}}
 	var lsa unix.Sockaddr
 	cfd.RawControl(func(s uintptr) { lsa, _ = unix.Getsockname(int(s)) })
-	c.laddr = sockaddrToTCP(lsa)
+	c.lsa = rawTCPSockaddr(lsa)
 	setAcceptedOptions(c, l.lc)
 	return &TCPConn{impl: c}, nil
 }

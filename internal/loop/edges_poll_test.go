@@ -95,7 +95,7 @@ func TestFDTable(t *testing.T) {
 		tab.store(pd)
 	}
 	for _, pd := range pds {
-		if got := tab.load(pd.fd); got != pd {
+		if got := tab.load(int(pd.fd)); got != pd {
 			t.Errorf("load(%d) = %p, want %p", pd.fd, got, pd)
 		}
 	}

@@ -52,7 +52,7 @@ func (t *fdTable) load(fd int) *pollDesc {
 // store registers pd under pd.fd. The complexity is O(1), plus
 // O(fd/fdChunkSize) the first time a chunk is needed.
 func (t *fdTable) store(pd *pollDesc) {
-	if s := t.slot(pd.fd); s != nil {
+	if s := t.slot(int(pd.fd)); s != nil {
 		s.Store(pd)
 		return
 	}
@@ -62,7 +62,7 @@ func (t *fdTable) store(pd *pollDesc) {
 	if cs := t.chunks.Load(); cs != nil {
 		old = *cs
 	}
-	i := pd.fd / fdChunkSize
+	i := int(pd.fd) / fdChunkSize
 	cs := old
 	if i >= len(old) || old[i] == nil {
 		cs = make([]*fdChunk, max(len(old), i+1))
@@ -76,7 +76,7 @@ func (t *fdTable) store(pd *pollDesc) {
 // remove unregisters pd if it is still fd's: a reused number registered
 // since is left alone.
 func (t *fdTable) remove(pd *pollDesc) {
-	if s := t.slot(pd.fd); s != nil {
+	if s := t.slot(int(pd.fd)); s != nil {
 		s.CompareAndSwap(pd, nil)
 	}
 }

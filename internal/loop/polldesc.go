@@ -29,9 +29,14 @@ const (
 // and its writers), so a one-token channel per direction is all the
 // signalling there is: readiness, deadlines and closing all send a token,
 // and the woken waiter looks at the state to learn why.
+//
+// Its fields are laid out to fit the 48-byte size class: every accepted
+// connection holds one for as long as it is open (issue 11 counts RSS per
+// idle connection).
 type pollDesc struct {
-	fd int      // immutable
-	r  *reactor // immutable: a descriptor stays on the reactor that registered it
+	fd     int32       // immutable; descriptor numbers are C ints
+	closed atomic.Bool // set by evict: every wait returns net.ErrClosed
+	r      *reactor    // immutable: a descriptor stays on the reactor that registered it
 
 	// rwake and wwake are made by the first waiter of each direction, so an
 	// idle connection holds none. The reactor sends a token without ever
@@ -41,12 +46,11 @@ type pollDesc struct {
 	rwake atomic.Pointer[chan struct{}]
 	wwake atomic.Pointer[chan struct{}]
 
-	closed atomic.Bool // set by evict: every wait returns net.ErrClosed
-
 	// att is the poller's attachment for fd, kept reachable for as long as
 	// the registration: gnet's poll_opt build stores only a pointer to it
-	// in the kernel, where the garbage collector cannot see it. Immutable.
-	att any
+	// in the kernel, where the garbage collector cannot see it. Immutable;
+	// nil where the reactor waits in the runtime's netpoller.
+	att *attachment
 
 	// onReadable, when set, takes the read readiness: the reactor calls it
 	// instead of waking a parked reader. compat/http parks idle keep-alive
@@ -54,7 +58,7 @@ type pollDesc struct {
 	onReadable atomic.Pointer[func(Events)]
 }
 
-func newPollDesc(fd int, r *reactor) *pollDesc { return &pollDesc{fd: fd, r: r} }
+func newPollDesc(fd int, r *reactor) *pollDesc { return &pollDesc{fd: int32(fd), r: r} }
 
 // notify runs on the reactor goroutine. It never blocks.
 func (pd *pollDesc) notify(e Events) {

@@ -10,6 +10,9 @@ import "sync/atomic"
 // and Stats reports Fallback.
 func Available() bool { return false }
 
+// attachment is what pollDesc.att points to; no poller here.
+type attachment struct{}
+
 // reactor exists so that the portable code compiles; it is never created.
 type reactor struct {
 	in        *instance

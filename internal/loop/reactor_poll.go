@@ -132,6 +132,9 @@ func (r *reactor) runFunc(fn func()) {
 	r.counters.observe(nanotime() - start)
 }
 
+// attachment is what pollDesc.att points to: gnet's PollAttachment.
+type attachment = netpoll.PollAttachment
+
 // register adds pd to the poller, edge-triggered for reading and writing:
 // one epoll_ctl for the descriptor's whole life, as Go's own netpoller does.
 //
@@ -148,11 +151,11 @@ func (r *reactor) register(pd *pollDesc) error {
 	r.fds.store(pd)
 	var err error
 	if r.nest != nil {
-		err = r.nest.add(pd.fd)
+		err = r.nest.add(int(pd.fd))
 	} else {
 		// gnet's poll_opt build keeps a pointer to the attachment in the
 		// kernel and calls its Callback; pd keeps it alive.
-		pa := &netpoll.PollAttachment{FD: pd.fd, Callback: r.dispatch}
+		pa := &netpoll.PollAttachment{FD: int(pd.fd), Callback: r.dispatch}
 		pd.att = pa
 		err = r.poller.AddReadWrite(pa, true)
 	}
@@ -167,7 +170,7 @@ func (r *reactor) register(pd *pollDesc) error {
 // unregister removes pd before its descriptor is closed, so that a reused
 // fd number never reaches pd.
 func (r *reactor) unregister(pd *pollDesc) {
-	_ = r.poller.Delete(pd.fd)
+	_ = r.poller.Delete(int(pd.fd))
 	r.fds.remove(pd)
 	r.counters.open.Add(-1)
 }
