@@ -31,6 +31,60 @@ type deadline struct {
 	cur atomic.Pointer[deadlineCh] // nil when no deadline has been set
 }
 
+// deadlineRef is an FD's deadline in one direction: nil until a deadline is
+// first set, so an FD that never has one (an idle keep-alive connection,
+// issue 11's RSS per connection) holds 8 bytes for it instead of the
+// deadline's 64. It is created once with a compare-and-swap and then lives
+// as long as the FD, except that release, which only the FD's owner calls
+// while nobody waits on or sets it, drops it.
+type deadlineRef struct{ p atomic.Pointer[deadline] }
+
+// set arms the deadline for t, creating it first unless t is zero (no
+// deadline to clear); r and wake are the FD's reactor and the direction's
+// wake channel.
+func (l *deadlineRef) set(r *reactor, wake *atomic.Pointer[chan struct{}], t time.Time) {
+	d := l.p.Load()
+	if d == nil {
+		if t.IsZero() {
+			return
+		}
+		d = &deadline{r: r, wake: wake}
+		if !l.p.CompareAndSwap(nil, d) {
+			d = l.p.Load()
+		}
+	}
+	d.set(t)
+}
+
+func (l *deadlineRef) expired() bool {
+	d := l.p.Load()
+	return d != nil && d.expired()
+}
+
+// wait is deadline.wait; nil when no deadline was ever set. A deadline set
+// after a waiter took this nil wakes it through the wake channel, as set
+// does for any deadline that had no channel.
+func (l *deadlineRef) wait() <-chan struct{} {
+	if d := l.p.Load(); d != nil {
+		return d.wait()
+	}
+	return nil
+}
+
+func (l *deadlineRef) stop() {
+	if d := l.p.Load(); d != nil {
+		d.stop()
+	}
+}
+
+// release is deadline.release, and drops the deadline: a timer already on
+// its way fires into the dropped one, which nobody waits on.
+func (l *deadlineRef) release() {
+	if d := l.p.Swap(nil); d != nil {
+		d.release()
+	}
+}
+
 // deadlineCh is closed exactly once, when its deadline passes.
 type deadlineCh struct {
 	c     chan struct{}

@@ -164,14 +164,48 @@ func TestReactorDoesNotWaitForUserLocks(t *testing.T) {
 	<-busy
 	held.SetReadDeadline(time.Now().Add(time.Millisecond))
 	time.Sleep(20 * time.Millisecond) // the timer fires and queues the expiry
-	held.rd.mu.Lock()
+	rd := held.rd.p.Load() // set above
+	rd.mu.Lock()
 	close(release)
 	err := readOther()
-	held.rd.mu.Unlock()
+	rd.mu.Unlock()
 	if err != nil {
 		t.Fatalf("Read while a deadline's lock is held: %v", err)
 	}
 	if _, err := held.Read(make([]byte, 1)); err != os.ErrDeadlineExceeded {
 		t.Fatalf("Read on the FD whose deadline lock was held = %v, want os.ErrDeadlineExceeded", err)
+	}
+}
+
+// TestDeadlineMadeOnFirstSet covers deadlineRef: an FD holds no deadline
+// until one is set (clearing one that never was makes none), a deadline
+// set while a reader is parked without one wakes it, and a deadline set
+// after ReleaseTimers dropped the last one works again.
+func TestDeadlineMadeOnFirstSet(t *testing.T) {
+	withLoop(t, Config{Reactors: 1})
+	fd, _ := registeredPair(t)
+	fd.SetDeadline(time.Time{})
+	if fd.rd.p.Load() != nil || fd.wd.p.Load() != nil {
+		t.Fatal("clearing deadlines that were never set made a deadline")
+	}
+	for round := 0; round < 2; round++ {
+		done := make(chan error, 1)
+		go func() { _, err := fd.Read(make([]byte, 1)); done <- err }()
+		time.Sleep(20 * time.Millisecond) // the reader parks with no deadline
+		fd.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+		select {
+		case err := <-done:
+			if err != os.ErrDeadlineExceeded {
+				t.Fatalf("round %d: Read = %v, want os.ErrDeadlineExceeded", round, err)
+			}
+		case <-time.After(10 * time.Second):
+			fd.Close()
+			<-done
+			t.Fatalf("round %d: a deadline set while the reader was parked never woke it", round)
+		}
+		fd.ReleaseTimers()
+		if fd.rd.p.Load() != nil {
+			t.Fatalf("round %d: ReleaseTimers kept the read deadline", round)
+		}
 	}
 }

@@ -49,8 +49,8 @@ type FD struct {
 
 	rmu sync.Mutex // serializes readers and accepters
 	wmu sync.Mutex // serializes writers
-	rd  deadline
-	wd  deadline
+	rd  deadlineRef
+	wd  deadlineRef
 
 	grace *time.Timer // guarded by rmu: ReadWithin's timer, reused
 
@@ -60,7 +60,7 @@ type FD struct {
 	// them closes the descriptor), as internal/poll does for a blocking FD.
 	blocking atomic.Bool
 
-	// The small fields come last, so that an FD fits the 224-byte size
+	// The small fields come last, so that an FD fits the 112-byte size
 	// class: every connection holds one while open (issue 11 counts RSS
 	// per idle connection).
 	stream    bool // immutable: a zero-byte read is EOF
@@ -101,12 +101,11 @@ func Register(fd int, stream bool, origin Origin) (*FD, error) {
 		r.counters.adopted.Add(1)
 	}
 	f := &FD{Sysfd: fd, pd: pd, stream: stream}
-	f.rd.r, f.wd.r = r, r
-	f.rd.wake, f.wd.wake = &pd.rwake, &pd.wwake
 	// An FD dropped without Close is closed when it is collected, as the
 	// standard library's netFD is. Nothing on the loop refers to an FD
 	// (the reactor's table holds its pollDesc), so a dropped one is
-	// collectable, except while a deadline timer is armed. runtime.AddCleanup
+	// collectable (an armed deadline timer refers to the deadline, not to the
+	// FD). runtime.AddCleanup
 	// would serve too, but needs Go 1.24.
 	runtime.SetFinalizer(f, (*FD).Close)
 	return f, nil
@@ -236,7 +235,7 @@ func (fd *FD) Close() error {
 
 // prepare checks, before a syscall, what the standard library checks:
 // closed first, then an expired deadline.
-func (fd *FD) prepare(d *deadline) error {
+func (fd *FD) prepare(d *deadlineRef) error {
 	if fd.pd.isClosing() {
 		return net.ErrClosed
 	}
@@ -249,7 +248,7 @@ func (fd *FD) prepare(d *deadline) error {
 // wait parks until a token comes on the direction's channel (readiness,
 // closing, a new deadline) or the deadline passes. nil means: retry the
 // syscall.
-func (fd *FD) wait(w *atomic.Pointer[chan struct{}], d *deadline) error {
+func (fd *FD) wait(w *atomic.Pointer[chan struct{}], d *deadlineRef) error {
 	ch, made := wakeChan(w)
 	if made {
 		return nil // retry once: an edge may have come before the channel
@@ -546,25 +545,25 @@ func (fd *FD) Post(fn func()) error { return fd.pd.r.post(fn) }
 func (fd *FD) AfterFunc(d time.Duration, fn func()) *Timer { return fd.pd.r.afterFunc(d, fn) }
 
 // SetReadDeadline sets the deadline for Read, Accept and RawRead.
-func (fd *FD) SetReadDeadline(t time.Time) error { return fd.setDeadline(&fd.rd, t) }
+func (fd *FD) SetReadDeadline(t time.Time) error { return fd.setDeadline(&fd.rd, &fd.pd.rwake, t) }
 
 // SetWriteDeadline sets the deadline for Write and RawWrite.
-func (fd *FD) SetWriteDeadline(t time.Time) error { return fd.setDeadline(&fd.wd, t) }
+func (fd *FD) SetWriteDeadline(t time.Time) error { return fd.setDeadline(&fd.wd, &fd.pd.wwake, t) }
 
 // SetDeadline sets both deadlines.
 func (fd *FD) SetDeadline(t time.Time) error {
-	if err := fd.setDeadline(&fd.rd, t); err != nil {
+	if err := fd.setDeadline(&fd.rd, &fd.pd.rwake, t); err != nil {
 		return err
 	}
-	return fd.setDeadline(&fd.wd, t)
+	return fd.setDeadline(&fd.wd, &fd.pd.wwake, t)
 }
 
-func (fd *FD) setDeadline(d *deadline, t time.Time) error {
+func (fd *FD) setDeadline(d *deadlineRef, wake *atomic.Pointer[chan struct{}], t time.Time) error {
 	if err := fd.incref(); err != nil {
 		return err
 	}
 	defer fd.decref()
-	d.set(t)
+	d.set(fd.pd.r, wake, t)
 	return nil
 }
 
