@@ -419,6 +419,7 @@ type connStates struct {
 	// for the heap measurement.
 	countOnly bool
 	ended     int
+	changes   int // transitions recorded
 }
 
 func (s *connStates) hook(c net.Conn, st http.ConnState) {
@@ -437,6 +438,7 @@ func (s *connStates) hook(c net.Conn, st http.ConnState) {
 		s.order = append(s.order, c)
 	}
 	s.seq[c] = append(s.seq[c], st.String())
+	s.changes++
 }
 
 // closing reports whether the server has seen connections and every one
@@ -459,6 +461,12 @@ func (s *connStates) inFlight() bool {
 		}
 	}
 	return false
+}
+
+func (s *connStates) changeCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changes
 }
 
 // begun counts the connections with a state past new.
@@ -592,9 +600,10 @@ func (cc *clientConn) state(d time.Duration) string {
 }
 
 // quiet waits until the connection ends, or has been quiet for settle:
-// no byte received and busy false (the harness passes diffRun.starting:
-// a server that has not yet read or answered what was sent is not quiet,
-// however long the scheduler keeps it from running); if closing reports that the server
+// no byte received and busy false (the harness passes "nothing visible
+// since the last write, or diffRun.starting": a server that has not yet
+// read or answered what was sent is not quiet, however long the scheduler
+// keeps it from running); if closing reports that the server
 // closed its side, the end is waited for. It gives up after 4 settle times, so
 // that a server that keeps a handler running still yields "open".
 func (cc *clientConn) quiet(settle time.Duration, busy, closing func() bool) string {
@@ -673,9 +682,24 @@ func runDiffCase(c diffCase, impl Impl) (obs diffObs, err error) {
 		return obs, err
 	}
 	writeFailed := false
+	// progress is what the server has visibly done so far.
+	progress := func() [3]int {
+		cc.mu.Lock()
+		n := len(cc.got)
+		cc.mu.Unlock()
+		ended := 0
+		select {
+		case <-cc.ended:
+			ended = 1
+		default:
+		}
+		return [3]int{r.states.changeCount(), n, ended}
+	}
+	var wrote [3]int // progress at the last write
 	for _, s := range c.steps {
 		switch s.kind {
 		case stepWrite:
+			wrote = progress()
 			if !writeFailed {
 				if _, err := io.WriteString(cc.c, s.data); err != nil {
 					writeFailed = true // the server closed; later writes are moot
@@ -714,11 +738,24 @@ func runDiffCase(c diffCase, impl Impl) (obs diffObs, err error) {
 		case stepRelease:
 			r.letGo()
 		case stepCaughtUp:
-			for deadline := time.Now().Add(s.d); r.pending(cc) && time.Now().Before(deadline); {
+			// Caught up: the server has taken up the last write (a
+			// ConnState change, bytes back, or the end; a partial head
+			// shows none, and waits the whole d) and is done with it;
+			// if it closed the connection, the client has read all it
+			// sent (a write into a socket closed with bytes still in
+			// flight would have them reset).
+			deadline := time.Now().Add(s.d)
+			for (progress() == wrote || r.pending(cc)) && time.Now().Before(deadline) {
 				time.Sleep(2 * time.Millisecond)
 			}
+			if r.states.closing() {
+				select {
+				case <-cc.ended:
+				case <-time.After(time.Until(deadline)):
+				}
+			}
 		case stepDial:
-			got, end := cc.finish(settle, func() bool { return r.starting(cc, dials) }, r.states.closing)
+			got, end := cc.finish(settle, func() bool { return progress() == wrote || r.starting(cc, dials) }, r.states.closing)
 			bytesIn = append(bytesIn, string(got)+"<"+end+">")
 			dials++
 			if cc, err = dialClient(addr); err != nil {
@@ -729,7 +766,7 @@ func runDiffCase(c diffCase, impl Impl) (obs diffObs, err error) {
 		}
 	}
 	if cc != nil {
-		got, end := cc.finish(settle, func() bool { return r.starting(cc, dials) }, r.states.closing)
+		got, end := cc.finish(settle, func() bool { return progress() == wrote || r.starting(cc, dials) }, r.states.closing)
 		bytesIn = append(bytesIn, string(got))
 		obs.End = end
 	}
