@@ -30,7 +30,13 @@ var h2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 // END_STREAM|END_HEADERS) for GET http://x/h2 in HPACK static-table
 // encoding: :method GET, :scheme http, :path (literal "/h2"), :authority x.
 var h2Frames = "\x00\x00\x00\x04\x00\x00\x00\x00\x00" +
-	"\x00\x00\x09\x01\x05\x00\x00\x00\x01" + "\x82\x86\x04\x03/h2\x41\x01x"
+	"\x00\x00\x0a\x01\x05\x00\x00\x00\x01" + "\x82\x86\x04\x03/h2\x41\x01x"
+
+// h2Ping is a PING frame; h2GoAway a GOAWAY (last stream 1, NO_ERROR).
+var (
+	h2Ping   = "\x00\x00\x08\x06\x00\x00\x00\x00\x00pingpong"
+	h2GoAway = "\x00\x00\x08\x07\x00\x00\x00\x00\x00" + "\x00\x00\x00\x01\x00\x00\x00\x00"
+)
 
 var bigBody = strings.Repeat("b", 300<<10) // more than net/http's 256 KiB discard limit
 
@@ -326,8 +332,25 @@ func scenarioCases() []diffCase {
 		{name: "issue/h2c-preface-after-request", srv: diffServer{H2C: true}, steps: writes(diffGet + h2Preface + h2Frames)},
 		{name: "issue/h2c-preface-after-request-later", srv: diffServer{H2C: true}, steps: writesD(diffLong, diffGet, h2Preface+h2Frames)},
 		{name: "issue/h2c-idle-gap", srv: diffServer{H2C: true}, steps: append(writes(h2Preface+h2Frames), pause(diffLong),
-			wr("\x00\x00\x08\x06\x00\x00\x00\x00\x00pingpong"))},
+			wr(h2Ping))},
 		{name: "issue/h2-preface-after-request", steps: writes(diffGet + h2Preface + h2Frames)},
+
+		// A long-lived h2c connection belongs to net/http's HTTP/2 server:
+		// gaps longer than ReadHeaderTimeout (HTTP/1's) do not end it;
+		// IdleTimeout (or ReadTimeout, which stands in for it) does, with
+		// a GOAWAY; the client's GOAWAY does.
+		{name: "h2c/gaps-over-header-timeout", srv: diffServer{H2C: true, ReadHeaderTimeout: 100 * ms, IdleTimeout: 5 * time.Second},
+			steps: []step{wr(h2Preface + h2Frames), pause(300 * ms), wr(h2Ping), pause(300 * ms), wr(h2Ping), check(100 * ms)}},
+		{name: "h2c/idle-timeout", srv: diffServer{H2C: true, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 200 * ms},
+			steps: []step{wr(h2Preface + h2Frames), check(50 * ms), check(time.Second)}},
+		{name: "h2c/idle-timeout-pinged", srv: diffServer{H2C: true, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 300 * ms},
+			steps: []step{wr(h2Preface + h2Frames), pause(150 * ms), wr(h2Ping), pause(150 * ms), wr(h2Ping), check(time.Second)}},
+		{name: "h2c/read-timeout", srv: diffServer{H2C: true, ReadTimeout: 200 * ms},
+			steps: []step{wr(h2Preface + h2Frames), check(50 * ms), check(time.Second)}},
+		{name: "h2c/client-goaway", srv: diffServer{H2C: true},
+			steps: []step{wr(h2Preface + h2Frames), pause(100 * ms), wr(h2GoAway), check(time.Second)}},
+		{name: "h2c/shutdown", srv: diffServer{H2C: true},
+			steps: []step{wr(h2Preface + h2Frames), pause(100 * ms), shutdown(2 * time.Second), check(time.Second)}},
 
 		// After a POST, net/http's parser skips up to 4 CR or LF bytes; the
 		// head after them arrives later, so ReadRequest reads it off the
