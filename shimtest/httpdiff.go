@@ -38,6 +38,14 @@ import (
 // Run: go test -race -run HTTPDiff ./shimtest. The harness's own
 // determinism check compares net/http with itself:
 // go test -race -run TestHTTPDiff ./shimtest -args -httpdiff.self
+// A divergence is rerun up to twice (a loaded machine can delay either
+// server); a stress run fails on the first one instead:
+// go test -race -run 'TestHTTPDiff$' -count=50 ./shimtest -args
+// -httpdiff.reruns=0 -httpdiff.case=REGEXP
+//
+// Timing: a step meant to come "later" follows caughtUp, and the end of
+// a case waits for the server to visibly take up the last write, so that
+// what a case observes is the server's verdict, not the scheduler's.
 
 // diffServer is a case's server configuration. Both implementations get
 // the same explicit values; withDefaults fills what compat/http would
