@@ -38,6 +38,14 @@ import (
 // Run: go test -race -run HTTPDiff ./shimtest. The harness's own
 // determinism check compares net/http with itself:
 // go test -race -run TestHTTPDiff ./shimtest -args -httpdiff.self
+// A divergence is rerun up to twice (a loaded machine can delay either
+// server); a stress run fails on the first one instead:
+// go test -race -run 'TestHTTPDiff$' -count=50 ./shimtest -args
+// -httpdiff.reruns=0 -httpdiff.case=REGEXP
+//
+// Timing: a step meant to come "later" follows caughtUp, and the end of
+// a case waits for the server to visibly take up the last write, so that
+// what a case observes is the server's verdict, not the scheduler's.
 
 // diffServer is a case's server configuration. Both implementations get
 // the same explicit values; withDefaults fills what compat/http would
@@ -80,6 +88,7 @@ const (
 	stepWaitIn                     // wait until a /block handler is running
 	stepRelease                    // let /block handlers return
 	stepDial                       // close the client connection and dial a new one
+	stepCaughtUp                   // wait up to d until the server has caught up (see caughtUp)
 )
 
 // step is one client or server action of a case.
@@ -101,6 +110,17 @@ func releaseHandler() step                            { return step{kind: stepRe
 func redial() step                                    { return step{kind: stepDial} }
 func writes(parts ...string) []step                   { return splitSteps(parts, time.Millisecond) }
 func writesD(d time.Duration, parts ...string) []step { return splitSteps(parts, d) }
+
+// caughtUp waits, up to a second, until the server has read every byte
+// sent, runs no handler, and has no request in flight (no connection
+// whose last ConnState is active). A pause alone says "later" only on an
+// idle machine: under load either server can still be reading or
+// answering what came before, and then what follows lands in the middle
+// (a write into a connection the server is about to close turns its FIN
+// into a reset; Shutdown meets bytes still in the kernel, and a close
+// with unread bytes resets). Both servers are waited for alike, so the
+// case observes their verdict, not the scheduler's.
+func caughtUp() step { return step{kind: stepCaughtUp, d: time.Second} }
 
 // splitSteps writes parts as separate segments with d between them.
 func splitSteps(parts []string, d time.Duration) []step {
@@ -170,6 +190,22 @@ func (r *diffRun) note(ob *handlerObs, format string, args ...any) {
 
 // busy reports whether a handler is running.
 func (r *diffRun) busy() bool { return r.active.Load() > 0 }
+
+// pending reports whether the server is still at work on what cc sent: a
+// handler runs, a request is in flight, or bytes wait unread.
+func (r *diffRun) pending(cc *clientConn) bool {
+	return r.busy() || r.states.inFlight() || cc.serverUnread() > 0
+}
+
+// starting is pending for the end of a case: bytes unread count only
+// while the server has not begun on the connection (no ConnState past
+// new for dials connections), since a server may leave bytes unread for
+// good (net/http's HTTP/2 server does, behind a frame), and waiting on
+// them would stretch one server's observation window and not the
+// other's.
+func (r *diffRun) starting(cc *clientConn, dials int) bool {
+	return r.busy() || r.states.inFlight() || r.states.begun() < dials && cc.serverUnread() > 0
+}
 
 func (r *diffRun) letGo() { r.relOnce.Do(func() { close(r.release) }) }
 
@@ -391,6 +427,7 @@ type connStates struct {
 	// for the heap measurement.
 	countOnly bool
 	ended     int
+	changes   int // transitions recorded
 }
 
 func (s *connStates) hook(c net.Conn, st http.ConnState) {
@@ -409,6 +446,7 @@ func (s *connStates) hook(c net.Conn, st http.ConnState) {
 		s.order = append(s.order, c)
 	}
 	s.seq[c] = append(s.seq[c], st.String())
+	s.changes++
 }
 
 // closing reports whether the server has seen connections and every one
@@ -418,6 +456,38 @@ func (s *connStates) closing() bool {
 	n := len(s.order)
 	s.mu.Unlock()
 	return n > 0 && s.settled()
+}
+
+// inFlight reports whether a connection's last state is active: a request
+// is being read, served or finished.
+func (s *connStates) inFlight() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.order {
+		if seq := s.seq[c]; seq[len(seq)-1] == "active" {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *connStates) changeCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changes
+}
+
+// begun counts the connections with a state past new.
+func (s *connStates) begun() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.order {
+		if len(s.seq[c]) > 1 {
+			n++
+		}
+	}
+	return n
 }
 
 // settled reports whether every connection reached a final state.
@@ -522,6 +592,11 @@ func (cc *clientConn) read() {
 	}
 }
 
+// serverUnread is how many bytes the client sent that the server's end of
+// the connection has not read yet: its receive queue (0 where that is
+// unknown: another system, or the server closed its end).
+func (cc *clientConn) serverUnread() int { return peerUnread(cc.c) }
+
 // state waits up to d for the connection to end.
 func (cc *clientConn) state(d time.Duration) string {
 	select {
@@ -533,7 +608,10 @@ func (cc *clientConn) state(d time.Duration) string {
 }
 
 // quiet waits until the connection ends, or has been quiet for settle:
-// no byte received and busy false; if closing reports that the server
+// no byte received and busy false (the harness passes "nothing visible
+// since the last write, or diffRun.starting": a server that has not yet
+// read or answered what was sent is not quiet, however long the scheduler
+// keeps it from running); if closing reports that the server
 // closed its side, the end is waited for. It gives up after 4 settle times, so
 // that a server that keeps a handler running still yields "open".
 func (cc *clientConn) quiet(settle time.Duration, busy, closing func() bool) string {
@@ -605,15 +683,31 @@ func runDiffCase(c diffCase, impl Impl) (obs diffObs, err error) {
 	var bg sync.WaitGroup
 	var bytesIn []string
 	cc, err := dialClient(addr)
+	dials := 1
 	if err != nil {
 		srv.Close()
 		<-served
 		return obs, err
 	}
 	writeFailed := false
+	// progress is what the server has visibly done so far.
+	progress := func() [3]int {
+		cc.mu.Lock()
+		n := len(cc.got)
+		cc.mu.Unlock()
+		ended := 0
+		select {
+		case <-cc.ended:
+			ended = 1
+		default:
+		}
+		return [3]int{r.states.changeCount(), n, ended}
+	}
+	var wrote [3]int // progress at the last write
 	for _, s := range c.steps {
 		switch s.kind {
 		case stepWrite:
+			wrote = progress()
 			if !writeFailed {
 				if _, err := io.WriteString(cc.c, s.data); err != nil {
 					writeFailed = true // the server closed; later writes are moot
@@ -651,9 +745,27 @@ func runDiffCase(c diffCase, impl Impl) (obs diffObs, err error) {
 			}
 		case stepRelease:
 			r.letGo()
+		case stepCaughtUp:
+			// Caught up: the server has taken up the last write (a
+			// ConnState change, bytes back, or the end; a partial head
+			// shows none, and waits the whole d) and is done with it;
+			// if it closed the connection, the client has read all it
+			// sent (a write into a socket closed with bytes still in
+			// flight would have them reset).
+			deadline := time.Now().Add(s.d)
+			for (progress() == wrote || r.pending(cc)) && time.Now().Before(deadline) {
+				time.Sleep(2 * time.Millisecond)
+			}
+			if r.states.closing() {
+				select {
+				case <-cc.ended:
+				case <-time.After(time.Until(deadline)):
+				}
+			}
 		case stepDial:
-			got, end := cc.finish(settle, r.busy, r.states.closing)
+			got, end := cc.finish(settle, func() bool { return progress() == wrote || r.starting(cc, dials) }, r.states.closing)
 			bytesIn = append(bytesIn, string(got)+"<"+end+">")
+			dials++
 			if cc, err = dialClient(addr); err != nil {
 				obs.Checks = append(obs.Checks, "dial: "+noPort(err.Error()))
 				cc = nil
@@ -662,7 +774,7 @@ func runDiffCase(c diffCase, impl Impl) (obs diffObs, err error) {
 		}
 	}
 	if cc != nil {
-		got, end := cc.finish(settle, r.busy, r.states.closing)
+		got, end := cc.finish(settle, func() bool { return progress() == wrote || r.starting(cc, dials) }, r.states.closing)
 		bytesIn = append(bytesIn, string(got))
 		obs.End = end
 	}
@@ -865,6 +977,8 @@ func (c diffCase) describe() string {
 			parts = append(parts, "release handler")
 		case stepDial:
 			parts = append(parts, "new connection")
+		case stepCaughtUp:
+			parts = append(parts, "wait until the server caught up")
 		}
 	}
 	return fmt.Sprintf("server %+v; %s", c.srv, strings.Join(parts, ", "))

@@ -2,34 +2,31 @@ package http
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/textproto"
 	"reflect"
 	"sync"
 	"time"
-	_ "unsafe" // for go:linkname
 
 	"golang.org/x/net/http/httpguts"
 )
 
 // This file reads what the fast parser (head.go) declines: a request
 // with a body, an Expect, an absolute target, folded lines, a malformed
-// head. It reads it with net/http's own request parser from a
-// bufio.Reader over the connection (connReader: the bytes the loop had
-// read, then the socket), so that malformed input gets net/http's
-// verdict and answer, and a body gets net/http's body reader. Whatever
-// the bufio.Reader holds after the request goes back to c.buf.
-
-// readRequest is net/http's request parser, the one its server calls:
-// unlike ReadRequest it keeps the Host header, which the server's checks
-// need. net/http keeps it reachable by this name for packages that link
-// to it (its "hall of shame" list), so it is a stable entry point.
+// head. It reads it with net/http's public request parser, ReadRequest,
+// from a bufio.Reader over the connection (connReader: the bytes the
+// loop had read, then the socket), so that malformed input gets
+// net/http's verdict and answer, and a body gets net/http's body reader.
+// Whatever the bufio.Reader holds after the request goes back to c.buf.
 //
-//go:linkname readRequest net/http.readRequest
-func readRequest(b *bufio.Reader) (*http.Request, error)
+// ReadRequest deletes the Host header, which net/http's server checks
+// after parsing (its conn.readRequest calls the parser that keeps it);
+// requestHosts recovers it, from req.Host or from the head's bytes.
 
 // maxPostHandlerReadBytes is how much of an unread request body
 // net/http's server reads after the handler, to reuse the connection.
@@ -50,6 +47,13 @@ type connReader struct {
 	remain int64  // bytes it may still return: net/http's read limit
 	on     bool   // started and not finished
 	wire   bool   // it has read the socket
+
+	// While keep is set (a head is being read for ReadRequest), kept
+	// holds every byte Read has returned since start, once one came from
+	// the socket; before that they are the start of pooled. Bounded by
+	// the head's read limit.
+	keep bool
+	kept []byte
 }
 
 const noLimit = 1<<63 - 1
@@ -98,6 +102,13 @@ func (r *connReader) Read(p []byte) (int, error) {
 	r.remain -= int64(n)
 	if n > 0 {
 		r.wire = true
+		if r.keep {
+			if r.kept == nil {
+				// The seed is all returned: it is all of pooled.
+				r.kept = append(make([]byte, 0, len(r.pooled)+n), r.pooled...)
+			}
+			r.kept = append(r.kept, p[:n]...)
+		}
 	}
 	if err != nil {
 		if !isTimeout(err) {
@@ -106,6 +117,14 @@ func (r *connReader) Read(p []byte) (int, error) {
 		c.readFailed()
 	}
 	return n, err
+}
+
+// returned is what Read has returned since start, while keep is set.
+func (r *connReader) returned() []byte {
+	if r.kept != nil {
+		return r.kept
+	}
+	return r.pooled[:len(r.pooled)-len(r.seed)]
 }
 
 // readFailed cancels the request being served, as a failed read does in
@@ -173,6 +192,7 @@ func (c *conn) readSlow(expired bool) *slowRead {
 	}
 	limit := int64(s.maxHeaderBytes()) + 4096 // net/http's initialReadLimitSize
 	c.startReader(limit)
+	c.r.keep = true
 	br := readers.Get().(*bufio.Reader)
 	br.Reset(c.r)
 	if c.lastPost {
@@ -180,7 +200,13 @@ func (c *conn) readSlow(expired bool) *slowRead {
 		peek, _ := br.Peek(4)
 		br.Discard(numLeadingCRorLF(peek))
 	}
-	req, err := readRequest(br)
+	at := len(c.r.returned()) - br.Buffered() // where the head starts
+	req, err := http.ReadRequest(br)
+	var hosts []string
+	if err == nil {
+		hosts, err = requestHosts(req, c.r.returned()[at:])
+	}
+	c.r.keep, c.r.kept = false, nil
 	if err == nil && !http1ServerSupportsRequest(req) {
 		err = statusError{http.StatusHTTPVersionNotSupported, "unsupported protocol version"}
 	} else if err != nil && c.r.remain <= 0 {
@@ -195,7 +221,7 @@ func (c *conn) readSlow(expired bool) *slowRead {
 	}
 	c.readOn = false
 	if err == nil {
-		err = checkHost(req)
+		err = checkHost(req, hosts)
 	}
 	if s.shuttingDown() {
 		c.r.finish(br)
@@ -217,11 +243,44 @@ func (c *conn) readSlow(expired bool) *slowRead {
 	return &slowRead{req: req, br: br}
 }
 
-// checkHost is net/http's server's check of the Host header, which also
-// removes it from the Header, as net/http does.
-func checkHost(req *http.Request) error {
-	hosts, haveHost := req.Header["Host"]
-	if req.ProtoAtLeast(1, 1) && (!haveHost || len(hosts) == 0) && !isH2Upgrade(req) && req.Method != "CONNECT" {
+// requestHosts returns the values of the Host header that ReadRequest
+// parsed from head (the bytes from the request line on, and perhaps some
+// after the head) and deleted from req.Header.
+//
+// ReadRequest fails on more than one Host line, so there is at most one
+// value. Where req.Host is not the target's host it is that value, and
+// head need not be read again. Otherwise (no Host, an empty one, or a
+// target in absolute or authority form, whose host req.Host holds) head
+// is parsed again by the reader ReadRequest parsed it with, textproto's,
+// which gives exactly the lines it read: folded, bare-LF ended, in any
+// case.
+func requestHosts(req *http.Request, head []byte) ([]string, error) {
+	if req.URL.Host == "" && req.Host != "" {
+		return []string{req.Host}, nil
+	}
+	br := readers.Get().(*bufio.Reader)
+	defer func() {
+		br.Reset(nil)
+		readers.Put(br)
+	}()
+	br.Reset(bytes.NewReader(head))
+	tp := textproto.NewReader(br)
+	if _, err := tp.ReadLine(); err != nil {
+		return nil, err
+	}
+	h, err := tp.ReadMIMEHeader()
+	if err != nil {
+		return nil, err
+	}
+	return h["Host"], nil
+}
+
+// checkHost is net/http's server's check of the Host header and of the
+// header lines, given the Host header's values that ReadRequest removed.
+func checkHost(req *http.Request, hosts []string) error {
+	if req.ProtoAtLeast(1, 1) && len(hosts) == 0 && !isH2Upgrade(req) && req.Method != "CONNECT" {
+		// isH2Upgrade looks at a Header without Host, as net/http's does
+		// whenever it matters here: when there is no Host.
 		return badRequestError("missing required Host header")
 	}
 	if len(hosts) == 1 && !httpguts.ValidHostHeader(hosts[0]) {
@@ -237,7 +296,6 @@ func checkHost(req *http.Request) error {
 			}
 		}
 	}
-	delete(req.Header, "Host")
 	return nil
 }
 
