@@ -28,11 +28,13 @@ type Generator struct {
 	shards []shard // latency histograms; each guarded by its own mu
 
 	failOnce sync.Once
-	failErr  error // the error that ended the run; written once under failOnce, read after the workers exit
+	failErr  error // the error that ended the run; written once under failOnce, read after the engine returns
 }
 
-// shard is one of a few histograms that workers flush their latencies into,
-// so that thousands of connections do not contend on one lock.
+// shard is one of a few histograms that the goroutine engine's workers
+// flush their latencies into, so that thousands of connections do not
+// contend on one lock; the epoll engine merges each thread's own histogram
+// into one at the end.
 type shard struct {
 	mu sync.Mutex
 	h  *Histogram // guarded by mu

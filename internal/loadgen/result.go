@@ -135,7 +135,7 @@ func (g *Generator) result(cs []*counters, elapsed time.Duration, sources []neti
 		}
 	}
 	for i := range g.shards {
-		// The workers have exited; the lock only documents the contract.
+		// The engine has returned; the lock only documents the contract.
 		g.shards[i].mu.Lock()
 		r.Histogram.Merge(g.shards[i].h)
 		g.shards[i].mu.Unlock()
