@@ -66,6 +66,16 @@ func runEpoll(g *Generator, runCtx context.Context, cancel context.CancelFunc, a
 		t.conns = append(t.conns, c)
 	}
 	start := g.begin(cs)
+	if g.cfg.Duration > 0 {
+		// The threads end a timed run themselves. Run's timer needs a P to
+		// fire, and these threads hold theirs (rawsys_linux.go): the timer
+		// would run only at the runtime's next preemption of one of them,
+		// which on a contended CPU was seen to come 0.7 s late.
+		end := int64(start.Sub(base) + g.cfg.Duration)
+		for _, t := range ts {
+			t.end = end
+		}
+	}
 	var wg sync.WaitGroup
 	for _, t := range ts {
 		wg.Add(1)
@@ -75,7 +85,12 @@ func runEpoll(g *Generator, runCtx context.Context, cancel context.CancelFunc, a
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	// The run ends when its last thread stops making requests; closing
+	// thousands of sockets after that is not part of it.
+	var elapsed time.Duration
+	for _, t := range ts {
+		elapsed = max(elapsed, t.stopped.Sub(start))
+	}
 	for i, t := range ts {
 		s := &g.shards[i%len(g.shards)]
 		s.mu.Lock()
@@ -97,6 +112,11 @@ type evThread struct {
 	base   time.Time          // the origin of now; immutable
 	// timeout is Config.Timeout in nanoseconds; immutable.
 	timeout int64
+	// end is when a timed run ends (t.now), 0 for none; set before loop.
+	end int64
+	// stopped is when loop stopped making requests, before it closed the
+	// connections.
+	stopped time.Time
 
 	epfd   int
 	conns  []evConn // this thread's connections; the slice never grows once loop runs
@@ -120,11 +140,15 @@ func (t *evThread) loop() {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
 		t.g.fail(os.NewSyscallError("epoll_create1", err), t.cancel)
+		t.stopped = time.Now()
 		return
 	}
 	t.epfd = epfd
 	defer rawClose(epfd)
-	defer t.closeAll()
+	defer func() {
+		t.stopped = time.Now()
+		t.closeAll()
+	}()
 
 	t.active = len(t.conns)
 	for i := range t.conns {
@@ -135,8 +159,16 @@ func (t *evThread) loop() {
 	scanEvery := min(max(t.timeout/8, int64(time.Millisecond)), int64(100*time.Millisecond))
 	nextScan := t.now() + scanEvery
 	for t.active > 0 && !t.g.stop.Load() {
+		now := t.now()
+		if t.end > 0 && now >= t.end {
+			break
+		}
+		next := nextScan
+		if t.end > 0 {
+			next = min(next, t.end)
+		}
 		const ms = int64(time.Millisecond)
-		wait := int(min((max(nextScan-t.now(), 0)+ms-1)/ms, maxWait))
+		wait := int(min((max(next-now, 0)+ms-1)/ms, maxWait))
 		if len(t.runq) > 0 {
 			// Requests to start (and restart after an error, so that a
 			// failing connection cannot monopolize the thread) go first;

@@ -156,7 +156,9 @@ func (g *Generator) Run(ctx context.Context) (*Result, error) {
 	case ctx.Err() != nil:
 		res.Stopped = "interrupted"
 		return res, ctx.Err()
-	case timeUp.Load():
+	case timeUp.Load(), g.cfg.Duration > 0 && elapsed >= g.cfg.Duration:
+		// The epoll engine's threads may end a timed run before the timer
+		// fires.
 		res.Stopped = "duration"
 	}
 	return res, nil
