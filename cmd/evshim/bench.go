@@ -123,6 +123,8 @@ var configFlag = map[string]string{
 	"Duration":    "-t",
 	"Timeout":     "-s",
 	"Sources":     "-sources",
+	"Engine":      "-engine",
+	"Threads":     "-threads",
 }
 
 func runBenchLoad(args []string, stdout, stderr io.Writer) int {
@@ -147,6 +149,8 @@ func runBenchLoad(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&lf.asJSON, "json", false, "print the result as JSON")
 	fs.BoolVar(&lf.hist, "hist", false, "add a latency histogram: text bars, or \"histogram\" bins in the JSON")
 	fs.IntVar(&cfg.Sources, "sources", 16, "loopback source `addresses` to spread connections over; -1 for the kernel's choice")
+	fs.StringVar(&cfg.Engine, "engine", "", "how connections are driven: "+strings.Join(loadgen.Engines(), " or ")+" (default "+loadgen.Engines()[0]+")")
+	fs.IntVar(&cfg.Threads, "threads", 0, "OS `threads` of the epoll engine, each with its share of the connections (default and most: GOMAXPROCS)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -216,6 +220,8 @@ func (lf *loadFlags) check() error {
 		return fmt.Errorf("-s %v: want a positive timeout", cfg.Timeout)
 	case lf.set["m"] && cfg.Method == "":
 		return errors.New(`-m "": want a method such as GET`)
+	case lf.set["threads"] && cfg.Threads < 1:
+		return fmt.Errorf("-threads %d: want 1 or more threads", cfg.Threads)
 	case cfg.Sources == 0 || cfg.Sources < -1:
 		return fmt.Errorf("-sources %d: want 1 or more addresses, or -1 for the kernel's choice", cfg.Sources)
 	case cfg.Duration == 0 && cfg.Concurrency > max(cfg.Requests, 1):

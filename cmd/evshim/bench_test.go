@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/evshim/evshim/internal/loadgen"
 )
 
 // The package's TestMain, with goleak, is in main_test.go.
@@ -135,28 +137,30 @@ func TestBenchLoadExitStatus(t *testing.T) {
 		{name: "reset-allowed", server: "reset", flags: []string{"-n", "10", "-c", "2", "-allow-errors"}, want: 0, errors: 10, hits: 10,
 			reason: "-allow-errors implies -r and exits 0"},
 	}
-	for _, tt := range tests {
-		t.Run("case="+tt.name, func(t *testing.T) {
-			before := hits[tt.server].Load()
-			args := append(append([]string{"bench", "load", "-json"}, tt.flags...), urls[tt.server])
-			code, stdout, stderr := runBenchCmd(t, args...)
-			if code != tt.want {
-				t.Errorf("exit %d, want %d (%s); stderr %q", code, tt.want, tt.reason, stderr)
-			}
-			var res loadResult
-			if err := json.Unmarshal([]byte(stdout), &res); err != nil {
-				t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
-			}
-			if res.Responses != tt.responses || res.ErrorsTotal != tt.errors {
-				t.Errorf("responses %d, errors %d (%v); want %d, %d", res.Responses, res.ErrorsTotal, res.Errors, tt.responses, tt.errors)
-			}
-			if got := hits[tt.server].Load() - before; got != tt.hits {
-				t.Errorf("server saw %d requests, want %d", got, tt.hits)
-			}
-			if (tt.stderr == "" && stderr != "") || !strings.Contains(stderr, tt.stderr) {
-				t.Errorf("stderr %q, want %q", stderr, tt.stderr)
-			}
-		})
+	for _, engine := range loadgen.Engines() {
+		for _, tt := range tests {
+			t.Run("engine="+engine+"/case="+tt.name, func(t *testing.T) {
+				before := hits[tt.server].Load()
+				args := append(append([]string{"bench", "load", "-json", "-engine", engine}, tt.flags...), urls[tt.server])
+				code, stdout, stderr := runBenchCmd(t, args...)
+				if code != tt.want {
+					t.Errorf("exit %d, want %d (%s); stderr %q", code, tt.want, tt.reason, stderr)
+				}
+				var res loadResult
+				if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+					t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+				}
+				if res.Responses != tt.responses || res.ErrorsTotal != tt.errors {
+					t.Errorf("responses %d, errors %d (%v); want %d, %d", res.Responses, res.ErrorsTotal, res.Errors, tt.responses, tt.errors)
+				}
+				if got := hits[tt.server].Load() - before; got != tt.hits {
+					t.Errorf("server saw %d requests, want %d", got, tt.hits)
+				}
+				if (tt.stderr == "" && stderr != "") || !strings.Contains(stderr, tt.stderr) {
+					t.Errorf("stderr %q, want %q", stderr, tt.stderr)
+				}
+			})
+		}
 	}
 }
 
@@ -174,6 +178,8 @@ func TestBenchLoadFlagErrors(t *testing.T) {
 		{args: []string{"-t", "-2"}, want: "-t -2s: want a positive time"},
 		{args: []string{"-s", "0"}, want: "-s 0s: want a positive timeout"},
 		{args: []string{"-sources", "0"}, want: "-sources 0: want 1 or more addresses, or -1"},
+		{args: []string{"-threads", "0"}, want: "-threads 0: want 1 or more threads"},
+		{args: []string{"-engine", "fibers"}, want: `-engine "fibers": want `},
 		{args: []string{"-n", "2", "-c", "3"}, want: "-c 3 is more than -n 2"},
 		{args: []string{"-c", "3"}, want: "-c 3 is more than -n 1"},
 		{args: []string{"-m", ""}, want: `-m "": want a method`},

@@ -27,9 +27,9 @@ type Config struct {
 	// Requests is the number of requests to make (ab -n). Zero means one,
 	// or no limit when Duration is set. Failed requests count too.
 	Requests int
-	// Concurrency is the number of connections, each with its own
-	// goroutine, making requests at the same time (ab -c). Zero means one.
-	// Without Duration it may not exceed Requests.
+	// Concurrency is the number of connections making requests at the
+	// same time (ab -c). Zero means one. Without Duration it may not exceed
+	// Requests.
 	Concurrency int
 	// KeepAlive reuses each connection for as long as the server allows
 	// (ab -k). Without it every request dials a new connection, sends
@@ -48,6 +48,16 @@ type Config struct {
 	// loopback target is dialed from, at most Concurrency. Zero means 16; a
 	// negative value dials from the kernel's choice of address only.
 	Sources int
+
+	// Engine is how the connections are driven: EngineEpoll (Linux only,
+	// the default there) or EngineGoroutine (the default elsewhere). ""
+	// means the default.
+	Engine string
+	// Threads is the number of OS threads of the epoll engine, each with
+	// its own epoll instance and its share of the connections (wrk -t).
+	// Zero means GOMAXPROCS, which is also the most (set GOMAXPROCS to run
+	// more); never more than Concurrency. The goroutine engine ignores it.
+	Threads int
 }
 
 const (
@@ -66,7 +76,7 @@ type target struct {
 // A ConfigError reports a Config field that [New] rejects. Field names the
 // field, so that a command can name its own flag for it instead.
 type ConfigError struct {
-	Field  string // "URL", "Method", "Header", "Requests", "Concurrency", "Duration", "Timeout" or "Sources"
+	Field  string // "URL", "Method", "Header", "Requests", "Concurrency", "Duration", "Timeout", "Sources", "Engine" or "Threads"
 	Value  string // the rejected value as text, quoted where it is a string
 	Reason string // what is wrong with it
 }
@@ -124,6 +134,8 @@ func (cfg *Config) normalize() (target, error) {
 		return bad("Duration", cfg.Duration.String(), "must not be negative")
 	case cfg.Timeout < 0:
 		return bad("Timeout", cfg.Timeout.String(), "must not be negative")
+	case cfg.Threads < 0:
+		return bad("Threads", itoa(cfg.Threads), "must not be negative")
 	case cfg.Requests == 0 && cfg.Duration == 0:
 		cfg.Requests = 1
 	}
@@ -138,6 +150,17 @@ func (cfg *Config) normalize() (target, error) {
 	}
 	if cfg.Sources == 0 {
 		cfg.Sources = defaultSources
+	}
+	switch cfg.Engine {
+	case "":
+		cfg.Engine = defaultEngine
+	case EngineGoroutine:
+	case EngineEpoll:
+		if epollEngine == nil {
+			return bad("Engine", strconv.Quote(cfg.Engine), "the epoll engine is Linux-only; use "+strconv.Quote(EngineGoroutine))
+		}
+	default:
+		return bad("Engine", strconv.Quote(cfg.Engine), "want "+strings.Join(Engines(), " or "))
 	}
 	return t, nil
 }

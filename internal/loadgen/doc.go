@@ -3,9 +3,18 @@
 // It speaks just enough HTTP/1.1 over raw TCP to keep itself from being the
 // bottleneck: each connection writes one pre-built request and parses the
 // status line, Content-Length, chunked bodies and Connection: close by hand.
-// Every connection has its own goroutine, so one process uses every core.
 // Latencies go into a log-linear [Histogram] with bounded relative error,
 // and failures are counted by [Kind].
+//
+// # Engines
+//
+// Two engines drive the connections, with the same results and errors
+// (the tests run against both). [EngineEpoll], the default on Linux, is
+// wrk's design: up to GOMAXPROCS locked OS threads, each with its own epoll
+// instance and its share of the connections on non-blocking sockets,
+// parsing responses in place (engine_linux.go). [EngineGoroutine], the
+// default elsewhere, gives every connection its own goroutine over the net
+// package (worker.go). Config.Engine chooses.
 //
 // # Flags and ab
 //

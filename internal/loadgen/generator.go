@@ -1,7 +1,6 @@
 package loadgen
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"net"
@@ -20,22 +19,51 @@ type Generator struct {
 	req  []byte // the request bytes, written as is for every request; immutable
 	head bool   // the method is HEAD, so responses have no body; immutable
 
-	ran     atomic.Bool
-	start   atomic.Pointer[time.Time] // set once by Run before any worker starts
-	issued  atomic.Int64              // requests claimed so far, against cfg.Requests
-	workers atomic.Pointer[[]*worker] // set by Run before any worker starts; the slice is immutable
+	ran    atomic.Bool
+	start  atomic.Pointer[time.Time]   // set once by the engine before any request starts
+	issued atomic.Int64                // requests claimed so far, against cfg.Requests
+	counts atomic.Pointer[[]*counters] // set by the engine before any request starts; the slice is immutable
+	stop   atomic.Bool                 // set when the run ends early: canceled, timed out or failed
 
 	shards []shard // latency histograms; each guarded by its own mu
 
 	failOnce sync.Once
-	failErr  error // the error that ended the run; written once under failOnce, read after the workers exit
+	failErr  error // the error that ended the run; written once under failOnce, read after the engine returns
 }
 
-// shard is one of a few histograms that workers flush their latencies into,
-// so that thousands of connections do not contend on one lock.
+// shard is one of a few histograms that the goroutine engine's workers
+// flush their latencies into, so that thousands of connections do not
+// contend on one lock; the epoll engine merges each thread's own histogram
+// into one at the end.
 type shard struct {
 	mu sync.Mutex
 	h  *Histogram // guarded by mu
+}
+
+// counters are one connection's (goroutine engine) or one thread's (epoll
+// engine) counts. Their owner writes them; Progress and the result read
+// them. Each sits in its own allocation, padded, so that owners on
+// different cores do not share a cache line.
+type counters struct {
+	responses atomic.Int64
+	bytes     atomic.Int64
+	open      atomic.Int64 // connections open now
+	errs      [numKinds]atomic.Int64
+	status    [6]atomic.Int64 // by status/100; 0 holds codes below 100 or above 599
+	_         [64]byte
+}
+
+// count records a complete response with the given status.
+func (c *counters) count(status int) {
+	c.responses.Add(1)
+	class := status / 100
+	if class < 1 || class > 5 {
+		class = 0
+	}
+	c.status[class].Add(1)
+	if status >= 400 {
+		c.errs[BadStatus].Add(1)
+	}
 }
 
 // Progress is a snapshot of a running generator.
@@ -43,6 +71,7 @@ type Progress struct {
 	Elapsed   time.Duration
 	Responses int64 // complete responses, any status
 	Errors    int64 // failed requests, BadStatus included
+	Open      int64 // connections open now
 }
 
 // New checks cfg and returns a generator for it.
@@ -69,11 +98,12 @@ func (g *Generator) Progress() Progress {
 	if s := g.start.Load(); s != nil {
 		p.Elapsed = time.Since(*s)
 	}
-	if ws := g.workers.Load(); ws != nil {
-		for _, w := range *ws {
-			p.Responses += w.responses.Load()
-			for k := range w.errs {
-				p.Errors += w.errs[k].Load()
+	if cs := g.counts.Load(); cs != nil {
+		for _, c := range *cs {
+			p.Responses += c.responses.Load()
+			p.Open += c.open.Load()
+			for k := range c.errs {
+				p.Errors += c.errs[k].Load()
 			}
 		}
 	}
@@ -92,7 +122,7 @@ func (g *Generator) Run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	dialer, sources := g.dialer(addr)
+	sources := g.sources(addr)
 
 	// The duration cancels runCtx rather than giving it a deadline. A dial
 	// derives its own deadline from its context's; that derived timer can
@@ -108,49 +138,17 @@ func (g *Generator) Run(ctx context.Context) (*Result, error) {
 		})
 		defer t.Stop()
 	}
+	// stop is what the epoll engine's threads check between events.
+	stopped := context.AfterFunc(runCtx, func() { g.stop.Store(true) })
+	defer stopped()
 
-	ws := make([]*worker, g.cfg.Concurrency)
-	for i := range ws {
-		w := &worker{g: g, id: i, dialer: dialer, raddr: addr}
-		if len(sources) > 0 {
-			w.laddr = sources[i%len(sources)]
-		}
-		w.cr.w = w
-		w.br = bufio.NewReaderSize(&w.cr, 4<<10) // 40 MB for 10,000 connections
-		ws[i] = w
+	run := engineFunc(runGoroutines)
+	if g.cfg.Engine == EngineEpoll {
+		run = epollEngine
 	}
-	g.workers.Store(&ws)
-	start := time.Now()
-	g.start.Store(&start)
+	elapsed := run(g, runCtx, cancel, addr, sources)
 
-	var wg sync.WaitGroup
-	for _, w := range ws {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w.run(runCtx, cancel)
-		}()
-	}
-	// A stopped run must not wait for requests in flight: interrupt them.
-	done := make(chan struct{})
-	var watcher sync.WaitGroup
-	watcher.Add(1)
-	go func() {
-		defer watcher.Done()
-		select {
-		case <-runCtx.Done():
-			for _, w := range ws {
-				w.interrupt()
-			}
-		case <-done:
-		}
-	}()
-	wg.Wait()
-	elapsed := time.Since(start)
-	close(done)
-	watcher.Wait()
-
-	res := g.result(ws, elapsed, sources)
+	res := g.result(*g.counts.Load(), elapsed, sources)
 	switch {
 	case g.failErr != nil:
 		res.Stopped = "error: " + g.failErr.Error()
@@ -158,7 +156,9 @@ func (g *Generator) Run(ctx context.Context) (*Result, error) {
 	case ctx.Err() != nil:
 		res.Stopped = "interrupted"
 		return res, ctx.Err()
-	case timeUp.Load():
+	case timeUp.Load(), g.cfg.Duration > 0 && elapsed >= g.cfg.Duration:
+		// The epoll engine's threads may end a timed run before the timer
+		// fires.
 		res.Stopped = "duration"
 	}
 	return res, nil
@@ -182,29 +182,35 @@ func (g *Generator) resolve(ctx context.Context) (netip.AddrPort, error) {
 	return netip.AddrPortFrom(ip, port.Port()), nil
 }
 
-// dialer returns the dialer for every connection and the source addresses
-// to spread them over (none when the kernel chooses). TCP keep-alive probes
-// are off: they would cost four setsockopt calls per dial and no request
-// lives long enough to need them.
-func (g *Generator) dialer(addr netip.AddrPort) (*net.Dialer, []netip.AddrPort) {
-	d := &net.Dialer{Timeout: g.cfg.Timeout, KeepAlive: -1}
+// begin marks the start of the run; an engine calls it once its
+// connections' state is set up, just before the first request.
+func (g *Generator) begin(cs []*counters) time.Time {
+	g.counts.Store(&cs)
+	start := time.Now()
+	g.start.Store(&start)
+	return start
+}
+
+// sources returns the source addresses to spread the connections over,
+// none when the kernel chooses.
+func (g *Generator) sources(addr netip.AddrPort) []netip.AddrPort {
 	n := min(g.cfg.Sources, g.cfg.Concurrency)
 	if !spreadLoopback || n <= 0 || !addr.Addr().Is4() || !addr.Addr().IsLoopback() || !canBind(net.IPv4(127, 0, 0, 2)) {
-		return d, nil
+		return nil
 	}
-	d.Control = bindNoPort
 	srcs := make([]netip.AddrPort, n)
 	for i := range srcs {
 		// n <= Concurrency may exceed 253; wrap into the next /24s.
 		v := 2 + i
 		srcs[i] = netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, byte(v >> 8), byte(v)}), 0)
 	}
-	return d, srcs
+	return srcs
 }
 
 // fail records the first error that ends the run and stops the others.
 func (g *Generator) fail(err error, cancel context.CancelFunc) {
 	g.failOnce.Do(func() { g.failErr = err })
+	g.stop.Store(true)
 	cancel()
 }
 

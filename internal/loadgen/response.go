@@ -57,20 +57,10 @@ func readHead(br *bufio.Reader, first bool) (r response, bodyLen int64, chunked 
 		}
 		return r, 0, false, err
 	}
-	// "HTTP/1.1 200 OK": version, space, three digits, then space or end.
-	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' ||
-		(len(line) > 12 && line[12] != ' ') {
-		return r, 0, false, errProtocol
+	r, err = parseStatusLine(line)
+	if err != nil {
+		return r, 0, false, err
 	}
-	for _, c := range line[9:12] {
-		if c < '0' || c > '9' {
-			return r, 0, false, errProtocol
-		}
-		r.status = r.status*10 + int(c-'0')
-	}
-	// HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 closes
-	// it unless told otherwise.
-	r.reuse = line[7] != '0'
 	bodyLen = -1
 	for {
 		line, err = readLine(br)
@@ -80,29 +70,58 @@ func readHead(br *bufio.Reader, first bool) (r response, bodyLen int64, chunked 
 		if len(line) == 0 {
 			return r, bodyLen, chunked, nil
 		}
-		colon := bytes.IndexByte(line, ':')
-		if colon <= 0 {
-			return r, 0, false, errProtocol
-		}
-		name, value := line[:colon], bytes.TrimSpace(line[colon+1:])
-		switch {
-		case bytes.EqualFold(name, []byte("Content-Length")):
-			n, ok := parseDecimal(value)
-			if !ok || (bodyLen >= 0 && bodyLen != n) {
-				return r, 0, false, errProtocol
-			}
-			bodyLen = n
-		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
-			// Chunked must be the last coding (RFC 9112 section 6.1).
-			chunked = hasLastToken(value, "chunked")
-		case bytes.EqualFold(name, []byte("Connection")):
-			if hasToken(value, "close") {
-				r.reuse = false
-			} else if hasToken(value, "keep-alive") {
-				r.reuse = true
-			}
+		if err := headerField(line, &r, &bodyLen, &chunked); err != nil {
+			return r, 0, false, err
 		}
 	}
+}
+
+// parseStatusLine parses "HTTP/1.1 200 OK". The response's reuse starts at
+// the version's default: HTTP/1.1 keeps the connection unless told
+// otherwise, HTTP/1.0 closes it unless told otherwise.
+func parseStatusLine(line []byte) (response, error) {
+	var r response
+	// Version, space, three digits, then space or end.
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' ||
+		(len(line) > 12 && line[12] != ' ') {
+		return r, errProtocol
+	}
+	for _, c := range line[9:12] {
+		if c < '0' || c > '9' {
+			return r, errProtocol
+		}
+		r.status = r.status*10 + int(c-'0')
+	}
+	r.reuse = line[7] != '0'
+	return r, nil
+}
+
+// headerField applies one header line to what the response says about its
+// body and its connection. bodyLen is -1 until a Content-Length is seen.
+func headerField(line []byte, r *response, bodyLen *int64, chunked *bool) error {
+	colon := bytes.IndexByte(line, ':')
+	if colon <= 0 {
+		return errProtocol
+	}
+	name, value := line[:colon], bytes.TrimSpace(line[colon+1:])
+	switch {
+	case bytes.EqualFold(name, []byte("Content-Length")):
+		n, ok := parseDecimal(value)
+		if !ok || (*bodyLen >= 0 && *bodyLen != n) {
+			return errProtocol
+		}
+		*bodyLen = n
+	case bytes.EqualFold(name, []byte("Transfer-Encoding")):
+		// Chunked must be the last coding (RFC 9112 section 6.1).
+		*chunked = hasLastToken(value, "chunked")
+	case bytes.EqualFold(name, []byte("Connection")):
+		if hasToken(value, "close") {
+			r.reuse = false
+		} else if hasToken(value, "keep-alive") {
+			r.reuse = true
+		}
+	}
+	return nil
 }
 
 // discardChunked reads a chunked body and its trailer section.

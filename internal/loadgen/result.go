@@ -18,6 +18,8 @@ type Result struct {
 	Concurrency int      `json:"concurrency"`
 	KeepAlive   bool     `json:"keep_alive"`
 	Sources     []string `json:"source_addresses"` // empty when the kernel chose
+	Engine      string   `json:"engine"`           // "epoll" or "goroutine"
+	Threads     int      `json:"threads"`          // the epoll engine's threads; 0 for the goroutine engine
 
 	Elapsed           time.Duration `json:"elapsed_ns"`
 	Responses         int64         `json:"responses"` // complete responses, any status
@@ -97,13 +99,15 @@ type Latency struct {
 
 var statusNames = [6]string{"other", "1xx", "2xx", "3xx", "4xx", "5xx"}
 
-func (g *Generator) result(ws []*worker, elapsed time.Duration, sources []netip.AddrPort) *Result {
+func (g *Generator) result(cs []*counters, elapsed time.Duration, sources []netip.AddrPort) *Result {
 	r := &Result{
 		URL:         g.cfg.URL,
 		Method:      g.cfg.Method,
 		Requests:    g.cfg.Requests,
 		Concurrency: g.cfg.Concurrency,
 		KeepAlive:   g.cfg.KeepAlive,
+		Engine:      g.cfg.Engine,
+		Threads:     g.threads(),
 		Sources:     []string{},
 		Elapsed:     elapsed,
 		Status:      make(map[string]int64),
@@ -116,22 +120,22 @@ func (g *Generator) result(ws []*worker, elapsed time.Duration, sources []netip.
 	for k := range numKinds {
 		r.Errors[k.String()] = 0
 	}
-	for _, w := range ws {
-		r.Responses += w.responses.Load()
-		r.BytesRead += w.bytes.Load()
+	for _, c := range cs {
+		r.Responses += c.responses.Load()
+		r.BytesRead += c.bytes.Load()
 		for k := range numKinds {
-			n := w.errs[k].Load()
+			n := c.errs[k].Load()
 			r.Errors[k.String()] += n
 			r.ErrorsTotal += n
 		}
 		for i, name := range statusNames {
-			if n := w.status[i].Load(); n > 0 {
+			if n := c.status[i].Load(); n > 0 {
 				r.Status[name] += n
 			}
 		}
 	}
 	for i := range g.shards {
-		// The workers have exited; the lock only documents the contract.
+		// The engine has returned; the lock only documents the contract.
 		g.shards[i].mu.Lock()
 		r.Histogram.Merge(g.shards[i].h)
 		g.shards[i].mu.Unlock()
@@ -163,6 +167,11 @@ func (r *Result) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "connections  %d, %s", r.Concurrency, mode)
 	if len(r.Sources) > 0 {
 		fmt.Fprintf(&b, ", from %d source addresses (%s-%s)", len(r.Sources), r.Sources[0], r.Sources[len(r.Sources)-1])
+	}
+	if r.Threads > 0 {
+		fmt.Fprintf(&b, ", %s engine with %d threads", r.Engine, r.Threads)
+	} else {
+		fmt.Fprintf(&b, ", %s engine", r.Engine)
 	}
 	b.WriteString("\n")
 	fmt.Fprintf(&b, "responses    %d in %v, %.1f requests/s, %d bytes read\n",

@@ -6,13 +6,63 @@ import (
 	"net"
 	"net/netip"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
 // batchSize is how many latencies a worker keeps before it takes a shard
 // lock to flush them.
 const batchSize = 256
+
+// runGoroutines is the goroutine engine: one goroutine per connection
+// over the net package, for every OS. It returns the run's elapsed time.
+func runGoroutines(g *Generator, runCtx context.Context, cancel context.CancelFunc, addr netip.AddrPort, sources []netip.AddrPort) time.Duration {
+	// TCP keep-alive probes are off: they would cost four setsockopt calls
+	// per dial and no request lives long enough to need them.
+	dialer := &net.Dialer{Timeout: g.cfg.Timeout, KeepAlive: -1}
+	if len(sources) > 0 {
+		dialer.Control = bindNoPort
+	}
+	ws := make([]*worker, g.cfg.Concurrency)
+	cs := make([]*counters, len(ws))
+	for i := range ws {
+		w := &worker{g: g, id: i, dialer: dialer, raddr: addr}
+		if len(sources) > 0 {
+			w.laddr = sources[i%len(sources)]
+		}
+		w.cr.w = w
+		w.br = bufio.NewReaderSize(&w.cr, 4<<10) // 40 MB for 10,000 connections
+		ws[i], cs[i] = w, &w.counters
+	}
+	start := g.begin(cs)
+
+	var wg sync.WaitGroup
+	for _, w := range ws {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.run(runCtx, cancel)
+		}()
+	}
+	// A stopped run must not wait for requests in flight: interrupt them.
+	done := make(chan struct{})
+	var watcher sync.WaitGroup
+	watcher.Add(1)
+	go func() {
+		defer watcher.Done()
+		select {
+		case <-runCtx.Done():
+			for _, w := range ws {
+				w.interrupt()
+			}
+		case <-done:
+		}
+	}()
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(done)
+	watcher.Wait()
+	return elapsed
+}
 
 // worker is one connection slot: one goroutine making one request at a time.
 type worker struct {
@@ -22,11 +72,7 @@ type worker struct {
 	laddr  netip.AddrPort // source address, port 0; invalid for the kernel's choice; immutable
 	raddr  netip.AddrPort // target; immutable
 
-	// Counters: written by the worker goroutine, read by Progress.
-	responses atomic.Int64
-	bytes     atomic.Int64
-	errs      [numKinds]atomic.Int64
-	status    [6]atomic.Int64 // by status/100; 0 holds codes below 100 or above 599
+	counters // written by the worker goroutine, read by Progress
 
 	// Owned by the worker goroutine.
 	br   *bufio.Reader
@@ -72,15 +118,7 @@ func (w *worker) run(ctx context.Context, cancel context.CancelFunc) {
 			continue
 		}
 		w.record(time.Since(start))
-		w.responses.Add(1)
-		class := status / 100
-		if class < 1 || class > 5 {
-			class = 0
-		}
-		w.status[class].Add(1)
-		if status >= 400 {
-			w.errs[BadStatus].Add(1)
-		}
+		w.count(status)
 	}
 }
 
@@ -133,6 +171,7 @@ func (w *worker) setConn(c net.Conn) error {
 	}
 	w.conn = c
 	w.cr.c = c
+	w.open.Add(1)
 	w.br.Reset(&w.cr)
 	return nil
 }
@@ -165,6 +204,7 @@ func (w *worker) closeConn() {
 	if w.conn != nil {
 		w.conn.Close()
 		w.conn = nil
+		w.open.Add(-1)
 		w.cr.c = nil
 	}
 }

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Issue 14's comparison (docs/loadgen.md, "At 1,000 and 10,000 connections"):
+# "evshim bench load" against wrk (keep-alive, 1,000 and 10,000 connections)
+# and ab (a new connection per request, 1,000 concurrent) on the same server,
+# net/http and compat/http, in alternating rounds: the reference tool first in
+# odd rounds, evshim first in even ones. Client and server share the machine.
+#
+# Usage: bench/loadgen-vs-wrk-ab.sh [EVSHIM]
+#   EVSHIM   the evshim binary (default: evshim on PATH). Build it with
+#            (cd cmd/evshim && go build -o /tmp/evshim .)
+# Environment (defaults in brackets):
+#   SERVER   server command, given "-impl std|compat -addr HOST:PORT"
+#            ["$EVSHIM bench serve"]: a 13-byte hello world on net/http
+#            (std) or compat/http (compat)
+#   ADDR     [127.0.0.1:18190]     ROUNDS [5]     DUR seconds per timed run [10]
+#   IMPLS    ["std compat"]        LOADS ["ka1000 ka10000 new1000"]
+#   ABN      requests per ab run [30000]
+#   EXTRA    extra "bench load" flags, e.g. "-engine goroutine" [none]
+#   PERF=1   also measure each tool's CPU per response with perf stat
+#   PIN=1    pin the server to CPU 0 and the tools to CPU 1 (taskset), so
+#            that a tool's CPU is not taken from the server
+#
+# Output: one line per round and load with both rates, their ratio
+# (evshim / reference) and the 1-minute load average at the round's start,
+# then per impl and load the median ratio and the range.
+set -u
+EVSHIM=${1:-evshim}
+SERVER=${SERVER:-"$EVSHIM bench serve"}
+ADDR=${ADDR:-127.0.0.1:18190}
+ROUNDS=${ROUNDS:-5}
+DUR=${DUR:-10}
+IMPLS=${IMPLS:-"std compat"}
+LOADS=${LOADS:-"ka1000 ka10000 new1000"}
+ABN=${ABN:-30000}
+EXTRA=${EXTRA:-}
+PERF=${PERF:-0}
+PIN=${PIN:-0}
+SRVPIN=; CLIPIN=
+if [ "$PIN" = 1 ]; then SRVPIN="taskset -c 0"; CLIPIN="taskset -c 1"; fi
+URL=http://$ADDR/
+ulimit -n "$(ulimit -Hn)" 2>/dev/null
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"; [ -n "${SRV:-}" ] && kill "$SRV" 2>/dev/null' EXIT
+
+# run NAME CMD...: runs CMD with its output in $OUT/NAME, under perf stat when PERF=1.
+run() {
+  local name=$1; shift
+  if [ "$PERF" = 1 ]; then
+    perf stat -x, -e task-clock,context-switches -o "$OUT/$name.perf" $CLIPIN "$@" > "$OUT/$name" 2>&1
+  else
+    $CLIPIN "$@" > "$OUT/$name" 2>&1
+  fi
+}
+# cpu NAME RESPONSES: µs of CPU and context switches per response.
+cpu() {
+  [ "$PERF" = 1 ] || return 0
+  awk -F, -v n="$2" '$3=="task-clock"{c=$1} $3=="context-switches"{s=$1}
+    END{if (n>0) printf " cpu_us=%.1f cs=%.3f", c*1000/n, s/n}' "$OUT/$1.perf"
+}
+
+ref() { # load: runs the reference tool, sets R (rate) and RN (responses)
+  case $1 in
+  ka*) run ref wrk -t 2 -c "${1#ka}" -d "${DUR}s" --timeout 30s "$URL"
+       R=$(awk '/Requests\/sec/{print $2}' "$OUT/ref")
+       RN=$(awk '/requests in/{print $1}' "$OUT/ref") ;;
+  new*) run ref ab -q -n "$ABN" -c "${1#new}" "$URL"
+       R=$(awk '/Requests per second/{print $4}' "$OUT/ref")
+       RN=$(awk '/Complete requests/{print $3}' "$OUT/ref") ;;
+  esac
+}
+ev() { # load: runs evshim bench load, sets E (rate) and EN (responses)
+  case $1 in
+  ka*) run ev "$EVSHIM" bench load $EXTRA -c "${1#ka}" -k -t "$DUR" -r -allow-errors "$URL" ;;
+  new*) run ev "$EVSHIM" bench load $EXTRA -c "${1#new}" -n "$ABN" -r -allow-errors "$URL" ;;
+  esac
+  E=$(sed -n 's/^responses .*s, \([0-9.]*\) requests\/s.*/\1/p' "$OUT/ev")
+  EN=$(awk '/^responses/{print $2}' "$OUT/ev")
+}
+
+for impl in $IMPLS; do
+  $SRVPIN $SERVER -impl "$impl" -addr "$ADDR" > /dev/null 2>&1 & SRV=$!
+  sleep 1
+  for round in $(seq "$ROUNDS"); do
+    for load in $LOADS; do
+      la=$(cut -d' ' -f1 /proc/loadavg)
+      if [ $((round % 2)) = 1 ]; then ref "$load"; sleep 2; ev "$load"; else ev "$load"; sleep 2; ref "$load"; fi
+      ratio=$(awk -v e="${E:-0}" -v r="${R:-0}" 'BEGIN{if (r>0) printf "%.2f", e/r; else print "n/a"}')
+      echo "impl=$impl load=$load round=$round loadavg=$la ref=${R:-?}$(cpu ref "${RN:-0}") evshim=${E:-?}$(cpu ev "${EN:-0}") ratio=$ratio" | tee -a "$OUT/all"
+      grep -h 'Socket errors\|Failed requests\|^errors' "$OUT/ref" "$OUT/ev" | grep -v 'errors       none\|Failed requests:        0' | sed 's/^/    /'
+      sleep 2
+    done
+  done
+  kill "$SRV"; wait "$SRV" 2>/dev/null; SRV=
+  sleep 2
+done
+
+echo "median ratio (evshim / wrk or ab), range, rounds where evshim was lower:"
+for impl in $IMPLS; do
+  for load in $LOADS; do
+    grep "impl=$impl load=$load " "$OUT/all" | sed 's/.*ratio=//' | sort -n | awk -v k="$impl $load" '
+      {v[NR]=$1; if ($1<1) low++}
+      END{if (NR) printf "  %-16s %s (%s-%s), lower in %d of %d\n", k, v[int((NR+1)/2)], v[1], v[NR], low, NR}'
+  done
+done
