@@ -58,6 +58,7 @@ type conn struct {
 	state    atomic.Int32 // connParked, connBusy, ...
 	closed   atomic.Bool  // Closed has been reported to ConnState
 	reported atomic.Int32 // the last state reported to the user's ConnState
+	pending  atomic.Bool  // a readable edge came while busy; the loop must look again (and a watcher peek: quietSinceDispatch)
 
 	// Owned by whoever owns the bytes (see above).
 	buf      []byte // bytes read and not yet served
@@ -65,18 +66,22 @@ type conn struct {
 	lastPost bool   // the last request was a POST: CRLF may precede the next
 	readOn   bool   // the loop read more after the next request's first 4 bytes
 	detached bool   // busy: the loop's callback is off, the goroutine reads the socket
+	// listed is the parked list that holds the connection; guarded by
+	// srv.parked.mu. A byte, not a *connList, where the bools leave room:
+	// with the fields in this order a conn fits the 160-byte size class,
+	// and every connection holds one while open (issue 11 counts RSS per
+	// idle connection).
+	listed parkedList
 
 	// r is the busy goroutine's source for net/http's parser and for
 	// bodies, made when a request first needs it and dropped by park: nil
 	// while parked (see connReader).
 	r *connReader
 
-	pending atomic.Bool              // a readable edge came while busy; the loop must look again (and a watcher peek: quietSinceDispatch)
-	active  atomic.Pointer[response] // the request being served while busy, for the loop to cancel
+	active atomic.Pointer[response] // the request being served while busy, for the loop to cancel
 
 	// Guarded by srv.parked.mu: the connection's place in a parked list.
 	prev, next *conn
-	list       *connList
 	since      int64 // monotime when it parked, or when its head began
 }
 

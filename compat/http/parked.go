@@ -14,7 +14,7 @@ import (
 // connection holds no timer of its own.
 //
 // All fields are guarded by mu. Lists are intrusive (conn.prev, next,
-// since, list), so parking allocates nothing.
+// since, listed), so parking allocates nothing.
 type parkedSet struct {
 	mu    sync.Mutex
 	idle  connList
@@ -24,10 +24,35 @@ type parkedSet struct {
 	srv   *Server
 }
 
-type connList struct{ front, back *conn }
+// connList is one of a parkedSet's lists; id is what its connections'
+// listed field says, set once by the Server.
+type connList struct {
+	front, back *conn
+	id          parkedList
+}
+
+// parkedList names the list a parked connection is on.
+type parkedList uint8
+
+const (
+	notListed parkedList = iota
+	listedIdle
+	listedHeads
+)
+
+// list returns the list that holds c, or nil.
+func (p *parkedSet) list(c *conn) *connList {
+	switch c.listed {
+	case listedIdle:
+		return &p.idle
+	case listedHeads:
+		return &p.heads
+	}
+	return nil
+}
 
 func (l *connList) push(c *conn) {
-	c.prev, c.next, c.list = l.back, nil, l
+	c.prev, c.next, c.listed = l.back, nil, l.id
 	if l.back != nil {
 		l.back.next = c
 	} else {
@@ -47,7 +72,7 @@ func (l *connList) remove(c *conn) {
 	} else {
 		l.back = c.prev
 	}
-	c.prev, c.next, c.list = nil, nil, nil
+	c.prev, c.next, c.listed = nil, nil, notListed
 }
 
 // add parks c: idle if its next request has not begun (net/http waits
@@ -55,10 +80,10 @@ func (l *connList) remove(c *conn) {
 // from now, at most one grace wait after the head began).
 func (p *parkedSet) add(c *conn, partial bool) {
 	p.mu.Lock()
-	if c.list != nil {
+	if l := p.list(c); l != nil {
 		// Still listed from before it was last taken off the loop: a
 		// dispatch can drop it just before a racing add.
-		c.list.remove(c)
+		l.remove(c)
 	}
 	c.since = monotime()
 	if partial {
@@ -73,7 +98,7 @@ func (p *parkedSet) add(c *conn, partial bool) {
 // reading moves c to the heads list when a head is under way.
 func (p *parkedSet) reading(c *conn) {
 	p.mu.Lock()
-	if c.list == &p.idle {
+	if c.listed == listedIdle {
 		p.idle.remove(c)
 		c.since = monotime()
 		p.heads.push(c)
@@ -85,8 +110,8 @@ func (p *parkedSet) reading(c *conn) {
 // drop removes c from whichever list holds it.
 func (p *parkedSet) drop(c *conn) {
 	p.mu.Lock()
-	if c.list != nil {
-		c.list.remove(c)
+	if l := p.list(c); l != nil {
+		l.remove(c)
 	}
 	p.mu.Unlock()
 }

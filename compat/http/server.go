@@ -143,6 +143,7 @@ func (s *Server) init() *http.Server {
 		}
 		s.hs = hs
 		s.parked.srv = s
+		s.parked.idle.id, s.parked.heads.id = listedIdle, listedHeads
 	})
 	return s.hs
 }
