@@ -35,10 +35,6 @@ const (
 // Errors returned are bare: net.ErrClosed, os.ErrDeadlineExceeded, io.EOF
 // or a syscall.Errno. Callers wrap them in the standard library's shapes.
 type FD struct {
-	// Sysfd is the descriptor number. Immutable until the FD is destroyed;
-	// use it only while holding a reference (inside the methods below).
-	Sysfd int
-
 	pd *pollDesc
 
 	refs fdRefs
@@ -60,7 +56,7 @@ type FD struct {
 	// them closes the descriptor), as internal/poll does for a blocking FD.
 	blocking atomic.Bool
 
-	// The small fields come last, so that an FD fits the 112-byte size
+	// The small fields come last, so that an FD fits the 96-byte size
 	// class: every connection holds one while open (issue 11 counts RSS
 	// per idle connection).
 	stream    bool // immutable: a zero-byte read is EOF
@@ -100,7 +96,7 @@ func Register(fd int, stream bool, origin Origin) (*FD, error) {
 	default:
 		r.counters.adopted.Add(1)
 	}
-	f := &FD{Sysfd: fd, pd: pd, stream: stream}
+	f := &FD{pd: pd, stream: stream}
 	// An FD dropped without Close is closed when it is collected, as the
 	// standard library's netFD is. Nothing on the loop refers to an FD
 	// (the reactor's table holds its pollDesc), so a dropped one is
@@ -110,6 +106,12 @@ func Register(fd int, stream bool, origin Origin) (*FD, error) {
 	runtime.SetFinalizer(f, (*FD).Close)
 	return f, nil
 }
+
+// sysfd is the descriptor number, which the pollDesc holds (an FD does
+// not repeat it: every open connection holds an FD, and issue 11 counts
+// RSS per idle connection). Use it only while holding a reference (inside
+// the methods below): it is reused once the FD is destroyed.
+func (fd *FD) sysfd() int { return int(fd.pd.fd) }
 
 // fdRefs counts the goroutines using an FD and records its closing, like
 // internal/poll's fdMutex: the descriptor is closed by whoever drops the
@@ -193,7 +195,7 @@ func (fd *FD) destroy() {
 	fd.wd.stop()
 	fd.pd.r.unregister(fd.pd)
 	fd.pd.r.in.release()
-	fd.closeErr = unix.Close(fd.Sysfd)
+	fd.closeErr = unix.Close(fd.sysfd())
 	fd.destroyMu.Lock()
 	fd.destroyed = true
 	if fd.destroyWait != nil {
@@ -290,7 +292,7 @@ func (fd *FD) Read(p []byte) (int, error) {
 		p = p[:maxRW]
 	}
 	for {
-		n, err := ignoringEINTRIO(syscall.Read, fd.Sysfd, p)
+		n, err := ignoringEINTRIO(syscall.Read, fd.sysfd(), p)
 		if err != nil {
 			n = 0
 			if err == unix.EAGAIN {
@@ -324,7 +326,7 @@ func (fd *FD) Write(p []byte) (int, error) {
 		if fd.stream && max-nn > maxRW {
 			max = nn + maxRW
 		}
-		n, err := ignoringEINTRIO(syscall.Write, fd.Sysfd, p[nn:max])
+		n, err := ignoringEINTRIO(syscall.Write, fd.sysfd(), p[nn:max])
 		if n > 0 {
 			nn += n
 			fd.pd.r.counters.bytesOut.Add(uint64(n))
@@ -362,7 +364,7 @@ func (fd *FD) Accept() (nfd int, sa unix.Sockaddr, op string, err error) {
 		return -1, nil, "", err
 	}
 	for {
-		s, rsa, op, err := accept(fd.Sysfd)
+		s, rsa, op, err := accept(fd.sysfd())
 		if err == nil {
 			return s, rsa, "", nil
 		}
@@ -393,7 +395,7 @@ func (fd *FD) TryRead(p []byte) (int, error) {
 		return 0, ErrWouldPark
 	}
 	defer fd.rmu.Unlock()
-	n, err := ignoringEINTRIO(syscall.Read, fd.Sysfd, p)
+	n, err := ignoringEINTRIO(syscall.Read, fd.sysfd(), p)
 	switch {
 	case err == unix.EAGAIN:
 		return 0, ErrWouldPark
@@ -418,7 +420,7 @@ func (fd *FD) PeekClosed() bool {
 	defer fd.decref()
 	var b [1]byte
 	for {
-		n, _, err := unix.Recvfrom(fd.Sysfd, b[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
+		n, _, err := unix.Recvfrom(fd.sysfd(), b[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
 		switch {
 		case err == unix.EINTR:
 			continue
@@ -449,7 +451,7 @@ func (fd *FD) ReadWithin(p []byte, d time.Duration) (int, error) {
 		}
 	}()
 	for {
-		n, err := ignoringEINTRIO(syscall.Read, fd.Sysfd, p)
+		n, err := ignoringEINTRIO(syscall.Read, fd.sysfd(), p)
 		if err == nil {
 			if n == 0 && len(p) > 0 && fd.stream {
 				return 0, io.EOF
@@ -573,7 +575,7 @@ func (fd *FD) Shutdown(how int) error {
 		return err
 	}
 	defer fd.decref()
-	return unix.Shutdown(fd.Sysfd, how)
+	return unix.Shutdown(fd.sysfd(), how)
 }
 
 // Dup returns a close-on-exec duplicate of the descriptor, not on the loop.
@@ -582,7 +584,7 @@ func (fd *FD) Dup() (int, error) {
 		return -1, err
 	}
 	defer fd.decref()
-	return unix.FcntlInt(uintptr(fd.Sysfd), unix.F_DUPFD_CLOEXEC, 0)
+	return unix.FcntlInt(uintptr(fd.sysfd()), unix.F_DUPFD_CLOEXEC, 0)
 }
 
 // DupBlocking returns a close-on-exec duplicate of the descriptor in
@@ -610,7 +612,7 @@ func (fd *FD) RawControl(f func(uintptr)) error {
 		return err
 	}
 	defer fd.decref()
-	f(uintptr(fd.Sysfd))
+	f(uintptr(fd.sysfd()))
 	return nil
 }
 
@@ -629,7 +631,7 @@ func (fd *FD) RawRead(f func(uintptr) bool) error {
 	// standard library calls it.
 	wakeChan(&fd.pd.rwake)
 	for {
-		if f(uintptr(fd.Sysfd)) {
+		if f(uintptr(fd.sysfd())) {
 			return nil
 		}
 		if err := fd.wait(&fd.pd.rwake, &fd.rd); err != nil {
@@ -649,7 +651,7 @@ func (fd *FD) RawWrite(f func(uintptr) bool) error {
 	}
 	wakeChan(&fd.pd.wwake) // as in RawRead
 	for {
-		if f(uintptr(fd.Sysfd)) {
+		if f(uintptr(fd.sysfd())) {
 			return nil
 		}
 		if err := fd.wait(&fd.pd.wwake, &fd.wd); err != nil {

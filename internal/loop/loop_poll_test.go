@@ -221,7 +221,7 @@ func TestFDReadWakesOnData(t *testing.T) {
 func TestFDDeadlineAndClose(t *testing.T) {
 	withLoop(t, Config{Reactors: 1})
 	fd, _ := registeredPair(t)
-	a := fd.Sysfd
+	a := fd.sysfd()
 	fd.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
 	if _, err := fd.Read(make([]byte, 1)); err != os.ErrDeadlineExceeded {
 		t.Fatalf("Read past deadline = %v", err)
