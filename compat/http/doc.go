@@ -34,7 +34,7 @@
 //     with CRLF line ends (the common GET and POST), is parsed by this
 //     package (into the Request net/http would
 //     build; a fuzz test holds the two together); any other request,
-//     and any malformed one, is parsed by net/http's own request parser
+//     and any malformed one, is parsed by net/http's public ReadRequest
 //     from this package's buffered reader, so it gets net/http's verdict
 //     and answer (400, 431, 501, 505, with "Connection: close", and the
 //     connection really closes), and a body gets net/http's body
