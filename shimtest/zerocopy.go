@@ -165,14 +165,7 @@ func runReadFromFile(t *testing.T, impl Impl) any {
 			lr = &io.LimitedReader{R: tc.file, N: tc.limit}
 			r = lr
 		}
-		var n int64
-		var err error
-		if tc.copy {
-			n, err = io.Copy(c, r)
-		} else {
-			n, err = c.(io.ReaderFrom).ReadFrom(r)
-		}
-		c.(interface{ CloseWrite() error }).CloseWrite()
+		n, err := sendInto(c, r, tc.copy)
 		b := <-got
 		src := data
 		if tc.file == empty {
@@ -336,14 +329,7 @@ func runReadFromConn(t *testing.T, impl Impl) any {
 			lr = &io.LimitedReader{R: src, N: max(tc.limit, 0)}
 			r = lr
 		}
-		var n int64
-		var err error
-		if tc.copy {
-			n, err = io.Copy(dst, r)
-		} else {
-			n, err = dst.(io.ReaderFrom).ReadFrom(r)
-		}
-		dst.(interface{ CloseWrite() error }).CloseWrite()
+		n, err := sendInto(dst, r, tc.copy)
 		b := <-got
 		rest, rerr := io.ReadAll(src) // what the limit left
 		<-fed
@@ -714,4 +700,18 @@ func runHTTPServeFileWriteTimeout(t *testing.T, impl Impl) any {
 	}
 	expectZeroCopy(t, impl, "sendfile", before, 1)
 	return []any{shape(r.err), r.n > 0, int64(len(got)-head) == r.n, dateLine.ReplaceAllString(string(got[:max(head, 0)]), "Date: X\r\n")}
+}
+
+// sendInto copies r into dst with io.Copy (viaCopy) or dst's ReadFrom,
+// then closes dst's writing side so that its peer sees the end.
+func sendInto(dst net.Conn, r io.Reader, viaCopy bool) (int64, error) {
+	var n int64
+	var err error
+	if viaCopy {
+		n, err = io.Copy(dst, r)
+	} else {
+		n, err = dst.(io.ReaderFrom).ReadFrom(r)
+	}
+	dst.(interface{ CloseWrite() error }).CloseWrite()
+	return n, err
 }
