@@ -164,7 +164,8 @@ func TestReactorDoesNotWaitForUserLocks(t *testing.T) {
 	<-busy
 	held.SetReadDeadline(time.Now().Add(time.Millisecond))
 	time.Sleep(20 * time.Millisecond) // the timer fires and queues the expiry
-	rd := held.rd.p.Load() // set above
+	// The read deadline was set above, so its deadline exists.
+	rd := held.rd.p.Load()
 	rd.mu.Lock()
 	close(release)
 	err := readOther()
