@@ -371,16 +371,7 @@ func runReadFromConnDeadline(t *testing.T, impl Impl) any {
 	{
 		src, feed := pair(t, impl, "tcp", "dialed")
 		dst, sink := pair(t, impl, "tcp", "accepted") // sink never reads
-		fed := make(chan struct{})
-		go func() {
-			defer close(fed)
-			big := make([]byte, 1<<20)
-			for {
-				if _, err := feed.Write(big); err != nil {
-					return
-				}
-			}
-		}()
+		fed := flood(feed)
 		dst.SetWriteDeadline(time.Now().Add(settle(100 * time.Millisecond)))
 		n, err := dst.(io.ReaderFrom).ReadFrom(src)
 		if n <= 0 || !errors.Is(err, os.ErrDeadlineExceeded) {
@@ -409,16 +400,7 @@ func runReadFromConnClose(t *testing.T, impl Impl) any {
 	{
 		src, feed := pair(t, impl, "tcp", "dialed")
 		dst, _ := pair(t, impl, "tcp", "accepted") // its peer never reads
-		fed := make(chan struct{})
-		go func() {
-			defer close(fed)
-			big := make([]byte, 1<<20)
-			for {
-				if _, err := feed.Write(big); err != nil {
-					return
-				}
-			}
-		}()
+		fed := flood(feed)
 		go func() {
 			time.Sleep(settle(100 * time.Millisecond))
 			dst.Close()
@@ -714,4 +696,20 @@ func sendInto(dst net.Conn, r io.Reader, viaCopy bool) (int64, error) {
 	}
 	dst.(interface{ CloseWrite() error }).CloseWrite()
 	return n, err
+}
+
+// flood writes to c until a write fails (c or its peer closed); the
+// channel is closed then.
+func flood(c net.Conn) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		big := make([]byte, 1<<20)
+		for {
+			if _, err := c.Write(big); err != nil {
+				return
+			}
+		}
+	}()
+	return done
 }
