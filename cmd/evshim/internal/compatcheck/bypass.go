@@ -180,17 +180,8 @@ func (p *packagePass) setFields(lit *ast.CompositeLit) map[string]bool {
 // checkBypassCall reports calls of crypto/tls's dialing and listening
 // functions and of net/http/httptest's server constructors.
 func (p *packagePass) checkBypassCall(call *ast.CallExpr, importsStdHTTP bool) {
-	var id *ast.Ident
-	switch fun := ast.Unparen(call.Fun).(type) {
-	case *ast.Ident:
-		id = fun
-	case *ast.SelectorExpr:
-		id = fun.Sel
-	default:
-		return
-	}
-	fn, ok := p.pass.TypesInfo.Uses[id].(*types.Func)
-	if !ok || fn.Pkg() == nil {
+	fn, id := p.calledFunc(call)
+	if fn == nil || fn.Pkg() == nil {
 		return
 	}
 	name := fn.Name()

@@ -311,6 +311,23 @@ func compatOf(std string) string {
 	return c
 }
 
+// calledFunc returns the function or method that call calls by name
+// (f(...), pkg.F(...), x.M(...)) and the identifier that names it (where
+// a finding points), or a nil fn for a call of anything else (a function
+// value, a conversion, a builtin).
+func (p *packagePass) calledFunc(call *ast.CallExpr) (fn *types.Func, id *ast.Ident) {
+	switch fun := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		id = fun
+	case *ast.SelectorExpr:
+		id = fun.Sel
+	default:
+		return nil, nil
+	}
+	fn, _ = p.pass.TypesInfo.Uses[id].(*types.Func)
+	return fn, id
+}
+
 // checkCalls reports calls of compat functions and methods that the matrix
 // marks Delegated or Unsupported. Delegated functions that do no I/O
 // (NoIO rows) and other uses of such identifiers (type aliases, the
@@ -323,17 +340,8 @@ func (p *packagePass) checkCalls() {
 			if !ok {
 				return true
 			}
-			var id *ast.Ident
-			switch fun := ast.Unparen(call.Fun).(type) {
-			case *ast.Ident:
-				id = fun
-			case *ast.SelectorExpr:
-				id = fun.Sel
-			default:
-				return true
-			}
-			fn, ok := p.pass.TypesInfo.Uses[id].(*types.Func)
-			if !ok {
+			fn, id := p.calledFunc(call)
+			if fn == nil {
 				return true
 			}
 			pkg, name, ok := matrixKey(fn)
