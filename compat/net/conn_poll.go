@@ -216,8 +216,12 @@ func (c *rawConn) addrs() (laddr, raddr Addr) {
 	return c.laddr, c.raddr
 }
 
+// Control, Read and Write run the caller's f on the descriptor; f may
+// change its flags, so each tells the FD to look (loop.FD.NoteFlags).
 func (c *rawConn) Control(f func(uintptr)) error {
-	if err := c.fd.RawControl(f); err != nil {
+	err := c.fd.RawControl(f)
+	c.fd.NoteFlags()
+	if err != nil {
 		laddr, _ := c.addrs()
 		return &net.OpError{Op: "raw-control", Net: c.net, Source: nil, Addr: laddr, Err: err}
 	}
@@ -225,7 +229,7 @@ func (c *rawConn) Control(f func(uintptr)) error {
 }
 
 func (c *rawConn) Read(f func(uintptr) bool) error {
-	if err := c.fd.RawRead(f); err != nil {
+	if err := c.fd.RawRead(c.noting(f)); err != nil {
 		laddr, raddr := c.addrs()
 		return &net.OpError{Op: "raw-read", Net: c.net, Source: laddr, Addr: raddr, Err: err}
 	}
@@ -233,11 +237,21 @@ func (c *rawConn) Read(f func(uintptr) bool) error {
 }
 
 func (c *rawConn) Write(f func(uintptr) bool) error {
-	if err := c.fd.RawWrite(f); err != nil {
+	if err := c.fd.RawWrite(c.noting(f)); err != nil {
 		laddr, raddr := c.addrs()
 		return &net.OpError{Op: "raw-write", Net: c.net, Source: laddr, Addr: raddr, Err: err}
 	}
 	return nil
+}
+
+// noting wraps a Read or Write callback so that the FD looks at the flags
+// after each call, before it may park or another goroutine's I/O runs.
+func (c *rawConn) noting(f func(uintptr) bool) func(uintptr) bool {
+	return func(s uintptr) bool {
+		done := f(s)
+		c.fd.NoteFlags()
+		return done
+	}
 }
 
 // rawListener is a listener's syscall.RawConn: as in the standard library,

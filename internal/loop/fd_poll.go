@@ -50,10 +50,13 @@ type FD struct {
 
 	grace *time.Timer // guarded by rmu: ReadWithin's timer, reused
 
-	// blocking is set once DupBlocking has put the socket in blocking mode:
-	// a syscall may then sleep in the kernel where no wake-up reaches it,
-	// so Close no longer waits for the syscalls in progress (the last of
-	// them closes the descriptor), as internal/poll does for a blocking FD.
+	// blocking is set once the socket may be in blocking mode: DupBlocking
+	// put it there, Dup gave a duplicate to code that may, or a RawConn
+	// callback left it so (NoteFlags). A syscall may then sleep in the
+	// kernel where no wake-up reaches it, so Close no longer waits for the
+	// syscalls in progress (the last of them closes the descriptor), as
+	// internal/poll does for a blocking FD, and reads and writes tell the
+	// scheduler (sysio_raw.go).
 	blocking atomic.Bool
 
 	// The small fields come last, so that an FD fits the 96-byte size
@@ -276,6 +279,11 @@ func (fd *FD) wait(w *atomic.Pointer[chan struct{}], d *deadlineRef) error {
 // buffer does not trip kernels that reject counts over 1 GiB.
 const maxRW = 1 << 30
 
+// rawIOMax is the largest read or write made with a raw syscall where the
+// build makes them (sysio_raw.go): a copy this size takes microseconds,
+// less than a time slice.
+const rawIOMax = 64 << 10
+
 // Read implements io.Reader.
 func (fd *FD) Read(p []byte) (int, error) {
 	if err := fd.readLock(); err != nil {
@@ -292,7 +300,7 @@ func (fd *FD) Read(p []byte) (int, error) {
 		p = p[:maxRW]
 	}
 	for {
-		n, err := ignoringEINTRIO(syscall.Read, fd.sysfd(), p)
+		n, err := fd.sysRead(p)
 		if err != nil {
 			n = 0
 			if err == unix.EAGAIN {
@@ -326,7 +334,7 @@ func (fd *FD) Write(p []byte) (int, error) {
 		if fd.stream && max-nn > maxRW {
 			max = nn + maxRW
 		}
-		n, err := ignoringEINTRIO(syscall.Write, fd.sysfd(), p[nn:max])
+		n, err := fd.sysWrite(p[nn:max])
 		if n > 0 {
 			nn += n
 			fd.pd.r.counters.bytesOut.Add(uint64(n))
@@ -395,7 +403,7 @@ func (fd *FD) TryRead(p []byte) (int, error) {
 		return 0, ErrWouldPark
 	}
 	defer fd.rmu.Unlock()
-	n, err := ignoringEINTRIO(syscall.Read, fd.sysfd(), p)
+	n, err := fd.sysRead(p)
 	switch {
 	case err == unix.EAGAIN:
 		return 0, ErrWouldPark
@@ -451,7 +459,7 @@ func (fd *FD) ReadWithin(p []byte, d time.Duration) (int, error) {
 		}
 	}()
 	for {
-		n, err := ignoringEINTRIO(syscall.Read, fd.sysfd(), p)
+		n, err := fd.sysRead(p)
 		if err == nil {
 			if n == 0 && len(p) > 0 && fd.stream {
 				return 0, io.EOF
@@ -579,12 +587,33 @@ func (fd *FD) Shutdown(how int) error {
 }
 
 // Dup returns a close-on-exec duplicate of the descriptor, not on the loop.
+// The duplicate shares the socket's file status flags, so whoever holds it
+// may make this FD's socket blocking: from then on the FD treats it as
+// possibly blocking (see the blocking field).
 func (fd *FD) Dup() (int, error) {
 	if err := fd.incref(); err != nil {
 		return -1, err
 	}
 	defer fd.decref()
-	return unix.FcntlInt(uintptr(fd.sysfd()), unix.F_DUPFD_CLOEXEC, 0)
+	ns, err := unix.FcntlInt(uintptr(fd.sysfd()), unix.F_DUPFD_CLOEXEC, 0)
+	if err == nil {
+		fd.blocking.Store(true)
+	}
+	return ns, err
+}
+
+// NoteFlags is called after code outside the loop had the descriptor (a
+// syscall.RawConn callback): if that code cleared O_NONBLOCK, as it may on
+// the standard library's sockets too, the FD treats the socket as blocking
+// from then on (see the blocking field).
+func (fd *FD) NoteFlags() {
+	if fd.blocking.Load() || fd.incref() != nil {
+		return
+	}
+	defer fd.decref()
+	if fl, err := unix.FcntlInt(uintptr(fd.sysfd()), unix.F_GETFL, 0); err == nil && fl&unix.O_NONBLOCK == 0 {
+		fd.blocking.Store(true)
+	}
 }
 
 // DupBlocking returns a close-on-exec duplicate of the descriptor in

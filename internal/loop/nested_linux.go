@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/panjf2000/gnet/v2/pkg/netpoll"
 	"golang.org/x/sys/unix"
@@ -243,13 +244,31 @@ func (n *nestedPoll) ready(uintptr) bool {
 }
 
 // epollWait waits up to msec milliseconds (-1: no limit) for events.
+// With msec 0 it cannot sleep, so it is made without telling the
+// scheduler, as the runtime's own netpoll(0) is (sysio_raw.go says why).
 func (n *nestedPoll) epollWait(msec int) (int, error) {
 	for {
-		k, err := unix.EpollWait(n.epfd, n.events, msec)
+		var k int
+		var err error
+		if msec == 0 {
+			k, err = epollWaitNow(n.epfd, n.events)
+		} else {
+			k, err = unix.EpollWait(n.epfd, n.events, msec)
+		}
 		if err != unix.EINTR {
 			return k, err
 		}
 	}
+}
+
+// epollWaitNow is epoll_pwait(epfd, events, len(events), 0, NULL): every
+// Linux architecture has epoll_pwait, not all have epoll_wait.
+func epollWaitNow(epfd int, events []unix.EpollEvent) (int, error) {
+	k, _, e := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), 0, 0, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(k), nil
 }
 
 // runNested is the reactor's loop when it waits in the runtime's
