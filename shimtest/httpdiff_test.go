@@ -297,20 +297,36 @@ func TestHTTPDiffConnsReleased(t *testing.T) {
 	// reference itself measures 0 to about 500 bytes under -race and a
 	// busy machine, so the two are compared with a margin, not each
 	// against a fixed line.
+	//
+	// A retained connection shows on every run; a busy machine's noise
+	// (a settle wait that ran out, a pool refilled) on one: so a kind that
+	// looks retained is measured again, and counts as retained only if it
+	// does so twice, as TestHTTPDiff reruns a case that diverged.
 	const margin = 400
-	var obs, want []string
-	for _, kind := range []string{"BAD\r\n\r\n", diffPost + "\r\n"} {
+	retained := func(kind string) (bool, error) {
 		var per [2]float64
 		for i, im := range []Impl{ref, impl} {
 			p, err := heapPerConn(im, kind, n)
 			if err != nil {
-				t.Fatal(err)
+				return false, err
 			}
 			per[i] = p
 			t.Logf("%s %.12q: %.0f bytes of heap per closed connection", im.Name, kind, p)
 		}
+		return per[1]-per[0] > margin, nil
+	}
+	var obs, want []string
+	for _, kind := range []string{"BAD\r\n\r\n", diffPost + "\r\n"} {
+		kept, err := retained(kind)
+		if err == nil && kept {
+			t.Logf("%.12q: looks retained, measuring again", kind)
+			kept, err = retained(kind)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 		want = append(want, fmt.Sprintf("%.12q retained: false", kind))
-		obs = append(obs, fmt.Sprintf("%.12q retained: %v", kind, per[1]-per[0] > margin))
+		obs = append(obs, fmt.Sprintf("%.12q retained: %v", kind, kept))
 	}
 	diff := cmp.Diff(want, obs)
 	why, pending := pendingFor("conns-released")
