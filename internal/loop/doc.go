@@ -115,7 +115,7 @@
 // env EVSHIM_WATCHDOG) with the reactor's stack, and counts it in Stats.
 // Holding is not wall time: on a loaded machine a reactor waits for a CPU
 // in the middle of short callbacks, so the watchdog reports a callback
-// only if it saw that same callback at two samples, its age less the time
+// only if it saw that same callback at three samples, its age less the time
 // the process or any of its threads was seen waiting for a CPU reaches the
 // limit, it still runs after the watchdog has itself been through the Go
 // scheduler's run queue, and the stack was taken while it ran

@@ -70,7 +70,7 @@ func roundDelay(d time.Duration) time.Duration {
 // reactor in its poll or in a socket read. A report is now made only when
 // all of these hold:
 //
-//   - the same callback was seen running at two samples or more (same
+//   - the same callback was seen running at three samples or more (same
 //     stamp and same count of callbacks its reactor has run, see
 //     identity below);
 //   - its age, less the time the process was starved (Stall.Starved),
@@ -89,11 +89,16 @@ func roundDelay(d time.Duration) time.Duration {
 // counts would have to begin within one tick of the monotonic clock
 // with no count moving between them.
 //
-// The Go runtime keeps no CPU time per goroutine, and the watchdog cannot
-// tell which thread runs the reactor, so it discounts the longest wait of
-// any thread: a report can come later than the limit on a starved
-// machine, never earlier. Stall.CPU and SchedDelay are context for the
-// reader, not part of the decision.
+// Starved is the longer of two measures. How late the watchdog's own
+// ticks came, over the callback's life: then the watchdog, and most likely
+// the whole process, did not run. And on Linux, from the second sample on
+// (the few callbacks that live that long cost a read of
+// /proc/self/task/*/schedstat per sample), the longest time any one thread
+// of the process waited on the kernel's run queue: the Go runtime keeps no
+// CPU time per goroutine and does not say which thread runs the reactor,
+// so the longest wait of any stands for the reactor's. On a starved
+// machine a report thus comes later than the limit. Stall.CPU and
+// SchedDelay are context for the reader, not part of the decision.
 type watchdog struct {
 	limit  time.Duration
 	period time.Duration
@@ -137,7 +142,7 @@ type watchState struct {
 	paused   int64         // how late the watchdog's ticks came since it began, as far as they can overlap it
 	cpu0     time.Duration // the process's CPU time at first sight
 	cpuOK    bool          // cpu0 is known
-	waits0   map[int]int64 // the threads' run-queue waits at first sight
+	waits0   map[int]int64 // the threads' run-queue waits at the second sight; nil before
 	reported bool
 }
 
@@ -224,11 +229,23 @@ func (w *watchdog) sample() {
 			// that can have fallen after the callback began.
 			cpu, ok := w.cpuTime()
 			*st = watchState{stamp: s, seq: q, first: now, paused: min(late, max(0, now-s)),
-				cpu0: cpu, cpuOK: ok, waits0: threadWaits()}
+				cpu0: cpu, cpuOK: ok}
 			continue
 		}
 		// The same callback at two samples: it ran across this lateness.
 		st.paused += late
+		if st.waits0 == nil {
+			// Only now, the callback having lived a period (most never
+			// do: the snapshot costs a read per thread), and the waits are
+			// measured from this sample on: the callback is judged at the
+			// next, a third, at the earliest. Three samples half a limit
+			// apart span a limit, so that does not delay a report.
+			st.waits0 = threadWaits()
+			if st.waits0 == nil {
+				st.waits0 = map[int]int64{}
+			}
+			continue
+		}
 		if st.reported || time.Duration(now-s-st.paused) < w.limit {
 			continue
 		}
