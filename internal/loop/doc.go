@@ -129,8 +129,15 @@
 // Every exported function and method is safe for concurrent use. Loop
 // callbacks (posted funcs, timer funcs, readiness dispatch) run on a
 // reactor goroutine and must not block; the watchdog reports any callback
-// that runs longer than Config.StallLimit (100 ms by default, env
-// EVSHIM_WATCHDOG) with the reactor's stack, and counts it in Stats.
+// that holds its reactor longer than Config.StallLimit (100 ms by default,
+// env EVSHIM_WATCHDOG) with the reactor's stack, and counts it in Stats.
+// Holding is not wall time: on a loaded machine a reactor waits for a CPU
+// in the middle of short callbacks, so the watchdog reports a callback
+// only if it saw that same callback at three samples, its age less the time
+// the process or any of its threads was seen waiting for a CPU reaches the
+// limit, it still runs after the watchdog has itself been through the Go
+// scheduler's run queue, and the stack was taken while it ran
+// (watchdog.go gives the reasons).
 //
 // A reactor never waits for a lock that a user goroutine holds: even a
 // lock held for a few instructions is held for as long as the scheduler
