@@ -181,7 +181,7 @@ func parseOriginForm(u *url.URL, uri string) bool {
 
 // pathChars marks the bytes a path may hold for parseOriginForm: the
 // unreserved ones and the sub-delimiters that net/url leaves unescaped in
-// a path, and '/'. Not '%' (Path would be unescaped), nor '!', '\'',
+// a path, and '/'. Not '%' (Path would be unescaped), nor '!', '\”,
 // '(', ')', '*' (net/url escapes them, so it would set RawPath).
 var pathChars = func() (t [256]bool) {
 	for c := '0'; c <= '9'; c++ {
