@@ -181,8 +181,8 @@ func parseOriginForm(u *url.URL, uri string) bool {
 
 // pathChars marks the bytes a path may hold for parseOriginForm: the
 // unreserved ones and the sub-delimiters that net/url leaves unescaped in
-// a path, and '/'. Not '%' (Path would be unescaped), nor '!', '\”,
-// '(', ')', '*' (net/url escapes them, so it would set RawPath).
+// a path, and '/'. Not '%' (Path would be unescaped), nor the ones net/url
+// escapes in a path, which would set RawPath: "!'()*" among others.
 var pathChars = func() (t [256]bool) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = true
