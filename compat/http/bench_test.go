@@ -11,10 +11,20 @@ import (
 
 // BenchmarkKeepAliveGET is one keep-alive GET round trip through
 // compat/http: the handler of the wrk runs in docs/performance-http.md
-// (reads the body, sets Content-Type, writes "Hello, World!"). The
-// client writes fixed bytes and reads into a fixed buffer, allocating
-// nothing, so allocs/op is the server's per request.
+// (reads the body, sets Content-Type, writes "Hello, World!"), for wrk's
+// request (a Host line only) and curl's (three lines). The client writes
+// fixed bytes and reads into a fixed buffer, allocating nothing, so
+// allocs/op is the server's per request.
 func BenchmarkKeepAliveGET(b *testing.B) {
+	for _, bc := range []struct{ name, req string }{
+		{"wrk", "GET / HTTP/1.1\r\nHost: 127.0.0.1:18080\r\n\r\n"},
+		{"curl", "GET /plaintext?x=1 HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n\r\n"},
+	} {
+		b.Run(bc.name, func(b *testing.B) { benchKeepAliveGET(b, []byte(bc.req)) })
+	}
+}
+
+func benchKeepAliveGET(b *testing.B, req []byte) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != http.NoBody {
 			io.Copy(io.Discard, r.Body)
@@ -28,7 +38,6 @@ func BenchmarkKeepAliveGET(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer c.Close()
-	req := []byte("GET /plaintext?x=1 HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n")
 	buf := make([]byte, 4096)
 	roundTrip := func() {
 		if _, err := c.Write(req); err != nil {

@@ -80,6 +80,11 @@ func parseHead(b []byte, s *Server) (h head, n int, ok bool) {
 		h.url = u
 	}
 	h.header = make(http.Header, count)
+	// Host lines: net/http's server checks them, then removes Host from
+	// the header. They never enter the map, which for a request with no
+	// other header line then needs no storage.
+	var host string
+	hosts := 0
 	for len(fields) > 0 {
 		var field string
 		field, fields, _ = strings.Cut(fields, "\r\n")
@@ -103,6 +108,10 @@ func parseHead(b []byte, s *Server) (h head, n int, ok bool) {
 				return head{}, 0, false
 			}
 			h.contentLength = n
+		case "Host":
+			host = value
+			hosts++
+			continue
 		}
 		if vv := h.header[key]; vv != nil {
 			h.header[key] = append(vv, value)
@@ -114,17 +123,13 @@ func parseHead(b []byte, s *Server) (h head, n int, ok bool) {
 	}
 
 	// net/http's server checks of the Host header (readRequest).
-	hosts, haveHost := h.header["Host"]
 	switch {
-	case len(hosts) > 1,
-		h.minor == 1 && !haveHost,
-		len(hosts) == 1 && !httpguts.ValidHostHeader(hosts[0]):
+	case hosts > 1,
+		h.minor == 1 && hosts == 0,
+		hosts == 1 && !httpguts.ValidHostHeader(host):
 		return head{}, 0, false
 	}
-	if haveHost {
-		h.host = hosts[0]
-		delete(h.header, "Host")
-	}
+	h.host = host
 	// net/http's fixPragmaCacheControl.
 	if pragma := h.header["Pragma"]; len(pragma) > 0 && pragma[0] == "no-cache" {
 		if _, has := h.header["Cache-Control"]; !has {
