@@ -131,9 +131,11 @@ func (cw *chunkWriter) writeHeader(p []byte) {
 		header = w.handlerHeader
 	}
 	var exclude map[string]bool
+	// del's keys are canonical literals: Del's canonicalization would
+	// change none of them.
 	del := func(key string) {
 		if owned {
-			header.Del(key)
+			delete(header, key)
 			return
 		}
 		if _, ok := header[key]; !ok {
@@ -200,7 +202,7 @@ func (cw *chunkWriter) writeHeader(p []byte) {
 	code := w.status
 	if bodyAllowedForStatus(code) {
 		_, haveType := header["Content-Type"]
-		hasCE := header.Get("Content-Encoding") != "" // an encoded body is not sniffed
+		hasCE := hget(header, "Content-Encoding") != "" // an encoded body is not sniffed
 		if !hasCE && !haveType && !hasTE && len(p) > 0 {
 			set.contentType = http.DetectContentType(p)
 		}
