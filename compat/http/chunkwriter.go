@@ -131,9 +131,11 @@ func (cw *chunkWriter) writeHeader(p []byte) {
 		header = w.handlerHeader
 	}
 	var exclude map[string]bool
+	// del's keys are canonical literals: Del's canonicalization would
+	// change none of them.
 	del := func(key string) {
 		if owned {
-			header.Del(key)
+			delete(header, key)
 			return
 		}
 		if _, ok := header[key]; !ok {
@@ -200,7 +202,7 @@ func (cw *chunkWriter) writeHeader(p []byte) {
 	code := w.status
 	if bodyAllowedForStatus(code) {
 		_, haveType := header["Content-Type"]
-		hasCE := header.Get("Content-Encoding") != "" // an encoded body is not sniffed
+		hasCE := hget(header, "Content-Encoding") != "" // an encoded body is not sniffed
 		if !hasCE && !haveType && !hasTE && len(p) > 0 {
 			set.contentType = http.DetectContentType(p)
 		}
@@ -261,7 +263,7 @@ func (cw *chunkWriter) writeHeader(p []byte) {
 	}
 
 	writeStatusLine(w.bufw, w.req.ProtoAtLeast(1, 1), code, w.statusBuf[:])
-	cw.header.WriteSubset(w.bufw, exclude)
+	writeSubset(w.bufw, cw.header, exclude)
 	set.write(w.bufw)
 	w.bufw.WriteString("\r\n")
 }
@@ -407,6 +409,34 @@ func foreachHeaderElement(v string, fn func(string)) {
 
 // hget and hhas look a key up exactly, without canonicalizing it, as
 // net/http does for the keys it sets itself.
+// writeSubset writes h but the keys in exclude, as h.WriteSubset does.
+// A header of one key (the common response: a Content-Type) is written
+// here, without WriteSubset's pooled sorter: the same bytes, as long as
+// no value holds a CR or LF, which WriteSubset turns into spaces.
+func writeSubset(w *bufio.Writer, h http.Header, exclude map[string]bool) {
+	if len(h) != 1 {
+		h.WriteSubset(w, exclude)
+		return
+	}
+	for k, vv := range h {
+		if exclude[k] || !httpguts.ValidHeaderFieldName(k) {
+			return
+		}
+		for _, v := range vv {
+			if strings.ContainsAny(v, "\r\n") {
+				h.WriteSubset(w, exclude)
+				return
+			}
+		}
+		for _, v := range vv {
+			w.WriteString(k)
+			w.WriteString(": ")
+			w.WriteString(textproto.TrimString(v))
+			w.WriteString("\r\n")
+		}
+	}
+}
+
 func hget(h http.Header, key string) string {
 	if v := h[key]; len(v) > 0 {
 		return v[0]

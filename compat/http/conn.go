@@ -263,9 +263,11 @@ func (c *conn) closeParked() {
 	c.finish()
 }
 
-// closeNow closes a connection that no one else serves.
+// closeNow closes a connection that no one else serves. It may still be
+// on a parked list, as a busy connection is (see parkedSet).
 func (c *conn) closeNow() {
 	c.state.Store(connClosed)
+	c.srv.parked.drop(c)
 	c.finish()
 }
 

@@ -61,16 +61,30 @@ func parseHead(b []byte, s *Server) (h head, n int, ok bool) {
 	default:
 		return head{}, 0, false
 	}
-	var err error
-	if h.url, err = url.ParseRequestURI(uri); err != nil {
-		return head{}, 0, false
-	}
-
 	// The header block, without its final empty line.
 	fields := rest[:len(rest)-2]
 	count := strings.Count(fields, "\r\n")
+	var values []string
+	if count <= len(urlValues{}.values) {
+		// The URL and the header's values in one allocation.
+		uv := new(urlValues)
+		h.url, values = &uv.url, uv.values[:count:count]
+	} else {
+		h.url, values = new(url.URL), make([]string, count)
+	}
+	if !parseOriginForm(h.url, uri) {
+		u, err := url.ParseRequestURI(uri)
+		if err != nil {
+			return head{}, 0, false
+		}
+		h.url = u
+	}
 	h.header = make(http.Header, count)
-	values := make([]string, count)
+	// Host lines: net/http's server checks them, then removes Host from
+	// the header. They never enter the map, which for a request with no
+	// other header line then needs no storage.
+	var host string
+	hosts := 0
 	for len(fields) > 0 {
 		var field string
 		field, fields, _ = strings.Cut(fields, "\r\n")
@@ -94,6 +108,10 @@ func parseHead(b []byte, s *Server) (h head, n int, ok bool) {
 				return head{}, 0, false
 			}
 			h.contentLength = n
+		case "Host":
+			host = value
+			hosts++
+			continue
 		}
 		if vv := h.header[key]; vv != nil {
 			h.header[key] = append(vv, value)
@@ -105,17 +123,13 @@ func parseHead(b []byte, s *Server) (h head, n int, ok bool) {
 	}
 
 	// net/http's server checks of the Host header (readRequest).
-	hosts, haveHost := h.header["Host"]
 	switch {
-	case len(hosts) > 1,
-		h.minor == 1 && !haveHost,
-		len(hosts) == 1 && !httpguts.ValidHostHeader(hosts[0]):
+	case hosts > 1,
+		h.minor == 1 && hosts == 0,
+		hosts == 1 && !httpguts.ValidHostHeader(host):
 		return head{}, 0, false
 	}
-	if haveHost {
-		h.host = hosts[0]
-		delete(h.header, "Host")
-	}
+	h.host = host
 	// net/http's fixPragmaCacheControl.
 	if pragma := h.header["Pragma"]; len(pragma) > 0 && pragma[0] == "no-cache" {
 		if _, has := h.header["Cache-Control"]; !has {
@@ -127,6 +141,65 @@ func parseHead(b []byte, s *Server) (h head, n int, ok bool) {
 		h.minor == 0 && !httpguts.HeaderValuesContainsToken(conn, "keep-alive")
 	return h, end, true
 }
+
+// urlValues is a request's URL and the value slices of its header,
+// allocated together: a small head costs one allocation for both. Each
+// request has its own; nothing in it is reused.
+type urlValues struct {
+	url    url.URL
+	values [4]string // 144+64 bytes fill the 208-byte size class
+}
+
+// parseOriginForm sets u to what url.ParseRequestURI returns for uri, an
+// origin-form target, and reports true, if uri is in the plain subset
+// whose parse is only a split at the first '?': a path of bytes that
+// neither need unescaping nor escaping (so Path is the path as sent and
+// RawPath is empty), and a query without control bytes (which the parser
+// would reject; it keeps the query as sent). For anything else it
+// reports false and leaves u alone: url.ParseRequestURI decides.
+func parseOriginForm(u *url.URL, uri string) bool {
+	if len(uri) == 0 || uri[0] != '/' {
+		return false
+	}
+	i := 0
+	for ; i < len(uri) && uri[i] != '?'; i++ {
+		if !pathChars[uri[i]] {
+			return false
+		}
+	}
+	path, query := uri[:i], ""
+	force := false
+	if i < len(uri) {
+		query = uri[i+1:]
+		for j := 0; j < len(query); j++ {
+			if c := query[j]; c < ' ' || c == 0x7f {
+				return false
+			}
+		}
+		// A lone '?' at the end: ForceQuery, as the parser sets it only
+		// when the target has no other '?'.
+		force = query == ""
+	}
+	*u = url.URL{Path: path, RawQuery: query, ForceQuery: force}
+	return true
+}
+
+// pathChars marks the bytes a path may hold for parseOriginForm: the
+// unreserved ones and the sub-delimiters that net/url leaves unescaped in
+// a path, and '/'. Not '%' (Path would be unescaped), nor the ones net/url
+// escapes in a path, which would set RawPath: "!'()*" among others.
+var pathChars = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range []byte("-._~/$&+,:;=@") {
+		t[c] = true
+	}
+	return t
+}()
 
 // parseLength parses a Content-Length of 1 to 18 decimal digits.
 func parseLength(v string) (int64, bool) {

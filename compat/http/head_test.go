@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/http"
 	"net/textproto"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -157,3 +158,33 @@ func netHTTPHead(b []byte) (*http.Request, int, error) {
 type errRef string
 
 func (e errRef) Error() string { return "net/http's server rejects or treats specially: " + string(e) }
+
+// TestParseOriginForm holds parseOriginForm to url.ParseRequestURI: for
+// every byte in the path and in the query, and for the shapes of '?',
+// it either declines or builds the same URL.
+func TestParseOriginForm(t *testing.T) {
+	uris := []string{"/", "/a", "/a?", "/a??", "/a?b?", "/?", "/a?b=c&d", "//x/y", "/a?%zz", "/a%20b", "/a b", "*", "", "a/b", "/a#f", "/a?b#f"}
+	for c := 0; c < 256; c++ {
+		b := string([]byte{byte(c)})
+		uris = append(uris, "/p"+b+"q", "/p?"+b, "/p?q"+b+"?", "/"+b+"?x")
+	}
+	accepted := 0
+	for _, uri := range uris {
+		var got url.URL
+		if !parseOriginForm(&got, uri) {
+			continue
+		}
+		accepted++
+		want, err := url.ParseRequestURI(uri)
+		if err != nil {
+			t.Errorf("parseOriginForm(%q) accepted; url.ParseRequestURI: %v", uri, err)
+			continue
+		}
+		if diff := cmp.Diff(*want, got); diff != "" {
+			t.Errorf("parseOriginForm(%q) differs from url.ParseRequestURI (-want +got):\n%s", uri, diff)
+		}
+	}
+	if accepted < 200 {
+		t.Errorf("parseOriginForm accepted only %d of %d targets", accepted, len(uris))
+	}
+}

@@ -13,6 +13,12 @@ import (
 // timer armed for the earliest expiry serves them all: a parked
 // connection holds no timer of its own.
 //
+// A connection stays on its list while busy: dispatch leaves it there
+// (a lock round trip per request saved), its next park moves it to the
+// back with a new since, and closeNow or hijack takes it off. The sweep
+// takes a busy one off without acting on it, and whoever acts on a
+// listed connection (closeParked, expire) checks that it is parked.
+//
 // All fields are guarded by mu. Lists are intrusive (conn.prev, next,
 // since, listed), so parking allocates nothing.
 type parkedSet struct {
@@ -81,8 +87,7 @@ func (l *connList) remove(c *conn) {
 func (p *parkedSet) add(c *conn, partial bool) {
 	p.mu.Lock()
 	if l := p.list(c); l != nil {
-		// Still listed from before it was last taken off the loop: a
-		// dispatch can drop it just before a racing add.
+		// Still listed from before it was dispatched.
 		l.remove(c)
 	}
 	c.since = monotime()
@@ -116,7 +121,7 @@ func (p *parkedSet) drop(c *conn) {
 	p.mu.Unlock()
 }
 
-// all returns every parked connection.
+// all returns every listed connection: parked, or busy since a dispatch.
 func (p *parkedSet) all() []*conn {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -175,7 +180,9 @@ func (p *parkedSet) sweep() {
 		}
 		for c := l.list.front; c != nil && now-c.since >= int64(l.d); c = l.list.front {
 			l.list.remove(c)
-			*l.expired = append(*l.expired, c)
+			if c.state.Load() == connParked {
+				*l.expired = append(*l.expired, c)
+			} // else busy: its since is from before its request, and its next park lists it again
 		}
 	}
 	p.armLocked()

@@ -64,8 +64,9 @@ type response struct {
 	bufw *bufio.Writer // 4 KiB in front of the connection
 	werr error         // the first error writing to the connection
 
-	trailers []string // declared by the Trailer header when the header is written
-	snap     *headerSnapshot
+	trailers []string      // declared by the Trailer header when the header is written
+	bufs     *responseBufs // w's and bufw's pooled home, and the header snapshot's storage; nil once released
+	snapped  bool          // bufs.snap holds a snapshot
 
 	dateBuf   [len(http.TimeFormat)]byte
 	clenBuf   [20]byte
@@ -91,10 +92,22 @@ func (e errorWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-var (
-	bodyWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, bufferBeforeChunkingSize) }}
-	connWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
-)
+// responseBufs is what a response borrows for its life, from one pool
+// in one piece (a pool round trip per request rather than one per
+// buffer): its two writers and the storage of its header snapshot. None
+// of it is ever handed to the handler.
+type responseBufs struct {
+	w    *bufio.Writer // bufferBeforeChunkingSize
+	bufw *bufio.Writer // 4 KiB
+	snap headerSnapshot
+}
+
+var responseBufPool = sync.Pool{New: func() any {
+	return &responseBufs{
+		w:    bufio.NewWriterSize(nil, bufferBeforeChunkingSize),
+		bufw: bufio.NewWriterSize(nil, 4<<10),
+	}
+}}
 
 func newResponse(c *conn, req *http.Request, cancel context.CancelFunc) *response {
 	w := &response{
@@ -107,9 +120,9 @@ func newResponse(c *conn, req *http.Request, cancel context.CancelFunc) *respons
 		wantsClose:       req.Close || hasToken(hget(req.Header, "Connection"), "close"),
 	}
 	w.cw.res = w
-	w.w = bodyWriters.Get().(*bufio.Writer)
+	w.bufs = responseBufPool.Get().(*responseBufs)
+	w.w, w.bufw = w.bufs.w, w.bufs.bufw
 	w.w.Reset(&w.cw)
-	w.bufw = connWriters.Get().(*bufio.Writer)
 	w.bufw.Reset(errorWriter{w})
 	return w
 }
@@ -119,21 +132,19 @@ func (w *response) release() {
 	if w.readTimer != nil {
 		w.readTimer.Stop()
 	}
-	if w.snap != nil {
-		w.snap.release()
-		w.snap = nil
+	b := w.bufs
+	if b == nil {
+		return
+	}
+	if w.snapped {
+		b.snap.release()
+		w.snapped = false
 		w.cw.header = nil
 	}
-	if w.w != nil {
-		w.w.Reset(nil)
-		bodyWriters.Put(w.w)
-		w.w = nil
-	}
-	if w.bufw != nil {
-		w.bufw.Reset(nil)
-		connWriters.Put(w.bufw)
-		w.bufw = nil
-	}
+	b.w.Reset(nil)
+	b.bufw.Reset(nil)
+	w.w, w.bufw, w.bufs = nil, nil, nil
+	responseBufPool.Put(b)
 }
 
 // Header returns the header map that WriteHeader sends.
@@ -163,8 +174,13 @@ func (w *response) WriteHeader(code int) {
 	}
 	if code < 101 || code > 199 {
 		// Sending a 100 Continue or any non-1xx header disables the
-		// automatically-sent 100 Continue from Request.Body.Read.
-		w.disableWriteContinue()
+		// automatically-sent 100 Continue from Request.Body.Read. Only
+		// a request that expects one ever sets canWriteContinue, and a
+		// writeContinue stores false only after its write: a false load
+		// needs no lock (net/http's write checks it the same way).
+		if w.canWriteContinue.Load() {
+			w.disableWriteContinue()
+		}
 	}
 	w.noteStdMaxBytes()
 	if code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols {
@@ -194,18 +210,19 @@ func (w *response) WriteHeader(code int) {
 // at the same points, into pooled storage: the copy is the response's
 // own, never the handler's.
 func (w *response) snapshot() http.Header {
-	w.snap = headerSnapshots.Get().(*headerSnapshot)
-	return w.snap.copy(w.handlerHeader)
+	if w.bufs == nil {
+		return w.handlerHeader.Clone() // released (hijacked): nothing to borrow
+	}
+	w.snapped = true
+	return w.bufs.snap.copy(w.handlerHeader)
 }
 
 // headerSnapshot is a header map and the value slices it points into,
-// reused from response to response.
+// reused from response to response (in a responseBufs).
 type headerSnapshot struct {
-	h    http.Header
+	h    http.Header // nil until first used, and after one too large to keep
 	vals []string
 }
-
-var headerSnapshots = sync.Pool{New: func() any { return &headerSnapshot{h: make(http.Header)} }}
 
 // maxPooledHeaderKeys bounds what a pooled snapshot keeps: one large
 // header should not pin its size for the life of the process.
@@ -213,6 +230,9 @@ const maxPooledHeaderKeys = 64
 
 // copy makes s a copy of h, as h.Clone would, and returns it.
 func (s *headerSnapshot) copy(h http.Header) http.Header {
+	if s.h == nil {
+		s.h = make(http.Header)
+	}
 	n := 0
 	for _, vv := range h {
 		n += len(vv)
@@ -233,13 +253,15 @@ func (s *headerSnapshot) copy(h http.Header) http.Header {
 	return s.h
 }
 
+// release empties s for the next response, or drops its storage if it
+// grew too large to keep.
 func (s *headerSnapshot) release() {
 	if len(s.h) > maxPooledHeaderKeys || cap(s.vals) > maxPooledHeaderKeys {
+		s.h, s.vals = nil, nil
 		return
 	}
 	clear(s.h)
 	clear(s.vals)
-	headerSnapshots.Put(s)
 }
 
 // logCaller logs format with the handler's frame that called into us.

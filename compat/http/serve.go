@@ -39,7 +39,15 @@ func (c *conn) dispatch(drained, expired bool) {
 	if !c.state.CompareAndSwap(connParked, connBusy) {
 		return
 	}
-	c.srv.parked.drop(c)
+	// The connection stays on its parked list while busy (see
+	// parkedSet): its next park moves it, and it saves a lock here.
+	if j.fast {
+		// parseHead copied the head: its bytes go now, so that a buffer
+		// left empty returns to the pool on the loop's P, where the
+		// loop's next read takes it back.
+		c.consume(j.n)
+		j.n = 0
+	}
 	if !drained {
 		// The loop stopped reading at the head limit: the kernel may hold
 		// more, and no new edge will say so.
@@ -97,7 +105,9 @@ func (c *conn) serveOne(j job) bool {
 	var br *bufio.Reader
 	ctx, cancel := context.WithCancel(c.requestBase())
 	if j.fast {
-		c.consume(j.n)
+		if j.n > 0 {
+			c.consume(j.n)
+		}
 		c.readOn = false
 		c.reportState(StateActive)
 		if c.srv.shuttingDown() {
@@ -287,6 +297,7 @@ func (c *conn) requestBase() context.Context { return c.ctx }
 // request net/http's parser read, in that reader and c.r.
 func (c *conn) hijack() {
 	c.state.Store(connHijacked)
+	c.srv.parked.drop(c)
 	if !c.detached {
 		c.detached = true
 		c.fd.OnReadable(nil)
