@@ -16,13 +16,20 @@
 #   IMPLS    ["std compat"]        LOADS ["ka1000 ka10000 new1000"]
 #   ABN      requests per ab run [30000]
 #   EXTRA    extra "bench load" flags, e.g. "-engine goroutine" [none]
-#   PERF=1   also measure each tool's CPU per response with perf stat
+#   PERF=1   also count each tool's context switches per response (perf stat)
 #   PIN=1    pin the server to CPU 0 and the tools to CPU 1 (taskset), so
 #            that a tool's CPU is not taken from the server
 #
 # Output: one line per round and load with both rates, their ratio
-# (evshim / reference) and the 1-minute load average at the round's start,
-# then per impl and load the median ratio and the range.
+# (evshim / reference), the 1-minute load average at the round's start, and
+# for each tool its own CPU per response (tool_us: user+sys of the tool's
+# process, from bash's "time") and the server's CPU per response while that
+# tool ran (srv_us: the utime+stime delta of /proc/SERVER/stat over the
+# tool's run, divided by the responses the tool completed); then per impl and
+# load the median ratio and range, and the medians of both CPU figures.
+# When srv_us agrees under both tools while the rates differ, the tools
+# measured the same server work, and the rate difference is what the tool's
+# own CPU took from (or left to) the server.
 set -u
 EVSHIM=${1:-evshim}
 SERVER=${SERVER:-"$EVSHIM bench serve"}
@@ -42,20 +49,31 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"; [ -n "${SRV:-}" ] && kill "$SRV" 2>/dev/null' EXIT
 
-# run NAME CMD...: runs CMD with its output in $OUT/NAME, under perf stat when PERF=1.
+TCK=$(getconf CLK_TCK)
+# srvcpu: the server's user+sys CPU so far, in clock ticks (fields 14 and 15
+# of /proc/PID/stat; the command name, field 2, has no spaces here).
+srvcpu() { awk '{print $14+$15}' "/proc/$SRV/stat"; }
+# run NAME CMD...: runs CMD with its output in $OUT/NAME, its own user+sys
+# seconds in $OUT/NAME.time and the server's CPU ticks over the run in
+# $OUT/NAME.srv; under perf stat when PERF=1.
 run() {
-  local name=$1; shift
+  local name=$1 s0 TIMEFORMAT='%U %S'; shift
+  s0=$(srvcpu)
   if [ "$PERF" = 1 ]; then
-    perf stat -x, -e task-clock,context-switches -o "$OUT/$name.perf" $CLIPIN "$@" > "$OUT/$name" 2>&1
+    { time perf stat -x, -e context-switches -o "$OUT/$name.perf" $CLIPIN "$@" > "$OUT/$name" 2>&1; } 2> "$OUT/$name.time"
   else
-    $CLIPIN "$@" > "$OUT/$name" 2>&1
+    { time $CLIPIN "$@" > "$OUT/$name" 2>&1; } 2> "$OUT/$name.time"
   fi
+  echo $(( $(srvcpu) - s0 )) > "$OUT/$name.srv"
 }
-# cpu NAME RESPONSES: µs of CPU and context switches per response.
+# cpu NAME RESPONSES: the tool's and the server's µs of CPU per response,
+# and the tool's context switches per response when PERF=1.
 cpu() {
+  awk -v n="$2" -v tck="$TCK" 'FILENAME ~ /time$/{t=$1+$2} FILENAME ~ /srv$/{s=$1/tck}
+    END{if (n>0) printf " tool_us=%.1f srv_us=%.1f", t*1e6/n, s*1e6/n}' "$OUT/$1.time" "$OUT/$1.srv"
   [ "$PERF" = 1 ] || return 0
-  awk -F, -v n="$2" '$3=="task-clock"{c=$1} $3=="context-switches"{s=$1}
-    END{if (n>0) printf " cpu_us=%.1f cs=%.3f", c*1000/n, s/n}' "$OUT/$1.perf"
+  awk -F, -v n="$2" '$3=="context-switches"{s=$1}
+    END{if (n>0) printf " cs=%.3f", s/n}' "$OUT/$1.perf"
 }
 
 ref() { # load: runs the reference tool, sets R (rate) and RN (responses)
@@ -94,11 +112,23 @@ for impl in $IMPLS; do
   sleep 2
 done
 
-echo "median ratio (evshim / wrk or ab), range, rounds where evshim was lower:"
+# median FIELD N: the median of the Nth "FIELD=" value on the lines on stdin
+# (1: the reference tool's, 2: evshim's).
+median() {
+  awk -v f="$1=" -v k="$2" '{n=0; for (i=1; i<=NF; i++) if (index($i, f)==1 && ++n==k) print substr($i, length(f)+1)}' |
+    sort -n | awk '{v[NR]=$1} END{if (NR) print v[int((NR+1)/2)]; else print "?"}'
+}
+echo "median ratio (evshim / wrk or ab), range, rounds where evshim was lower;"
+echo "median CPU per response in µs, reference / evshim: the tool's own, the server's while the tool ran:"
 for impl in $IMPLS; do
   for load in $LOADS; do
-    grep "impl=$impl load=$load " "$OUT/all" | sed 's/.*ratio=//' | sort -n | awk -v k="$impl $load" '
+    lines=$(grep "impl=$impl load=$load " "$OUT/all")
+    [ -n "$lines" ] || continue
+    r=$(sed 's/.*ratio=//' <<<"$lines" | sort -n | awk '
       {v[NR]=$1; if ($1<1) low++}
-      END{if (NR) printf "  %-16s %s (%s-%s), lower in %d of %d\n", k, v[int((NR+1)/2)], v[1], v[NR], low, NR}'
+      END{printf "%s (%s-%s), lower in %d of %d", v[int((NR+1)/2)], v[1], v[NR], low, NR}')
+    printf "  %-16s %s; tool %s / %s, server %s / %s\n" "$impl $load" "$r" \
+      "$(median tool_us 1 <<<"$lines")" "$(median tool_us 2 <<<"$lines")" \
+      "$(median srv_us 1 <<<"$lines")" "$(median srv_us 2 <<<"$lines")"
   done
 done

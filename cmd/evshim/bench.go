@@ -55,8 +55,9 @@ run "evshim bench -h" or "evshim bench load -h" for their flags
 const benchLoadHelp = `usage: evshim bench load [flags] URL
 
 Load an HTTP/1.1 server and report requests per second, latency
-percentiles and errors by kind. -n, -c, -k, -r, -t and -s mean what they
-mean for ab.
+percentiles, errors by kind, and the generator's own CPU per response (on a
+machine it shares with the server, that CPU is the server's loss). -n, -c,
+-k, -r, -t and -s mean what they mean for ab.
 
 Examples:
   evshim bench load -n 100000 -c 100 -k http://127.0.0.1:8080/

@@ -267,3 +267,56 @@ func TestBenchLoadUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestBenchLoadCPU checks that bench load reports its own CPU use, with
+// each engine, in the JSON and in the text summary, and notes a target on
+// this host (the in-process server is on loopback). The figures include
+// the in-process server's CPU: the test checks presence and sign, not size.
+func TestBenchLoadCPU(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "hello\n") }))
+	t.Cleanup(srv.Close)
+	for _, engine := range loadgen.Engines() {
+		t.Run("engine="+engine, func(t *testing.T) {
+			code, stdout, stderr := runBenchCmd(t, "bench", "load", "-engine", engine, "-n", "300", "-c", "3", "-k", "-json", srv.URL)
+			if code != 0 {
+				t.Fatalf("-json: exit %d, stderr %q", code, stderr)
+			}
+			var res struct {
+				Responses int64 `json:"responses"`
+				CPU       *struct {
+					User        *int64   `json:"user_ns"`
+					System      *int64   `json:"system_ns"`
+					PerResponse int64    `json:"per_response_ns"`
+					Share       *float64 `json:"share"`
+					CPUs        int      `json:"cpus"`
+					SameHost    bool     `json:"same_host"`
+				} `json:"generator_cpu"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+				t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+			}
+			c := res.CPU
+			if c == nil || c.User == nil || c.System == nil || c.Share == nil {
+				t.Fatalf("generator_cpu missing or incomplete:\n%s", stdout)
+			}
+			if res.Responses != 300 || *c.User < 0 || *c.System < 0 || *c.User+*c.System <= 0 {
+				t.Errorf("responses %d, user %d ns, system %d ns: want 300 and CPU time > 0", res.Responses, *c.User, *c.System)
+			}
+			if c.PerResponse <= 0 || c.PerResponse != (*c.User+*c.System)/res.Responses {
+				t.Errorf("per_response_ns %d, want (user+system)/responses = %d", c.PerResponse, (*c.User+*c.System)/res.Responses)
+			}
+			if *c.Share <= 0 || c.CPUs < 1 || !c.SameHost {
+				t.Errorf("share %v, cpus %d, same_host %v: want > 0, >= 1, true (the target is on loopback)", *c.Share, c.CPUs, c.SameHost)
+			}
+
+			code, stdout, stderr = runBenchCmd(t, "bench", "load", "-engine", engine, "-n", "300", "-c", "3", "-k", srv.URL)
+			if code != 0 || stderr != "" {
+				t.Fatalf("text: exit %d, stderr %q", code, stderr)
+			}
+			if !strings.Contains(stdout, "\ngenerator    CPU ") || !strings.Contains(stdout, " µs per response (user ") ||
+				!strings.Contains(stdout, "\nnote         the target is on this host") {
+				t.Errorf("text summary without the generator's CPU and the same-host note:\n%s", stdout)
+			}
+		})
+	}
+}

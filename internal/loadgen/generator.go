@@ -146,9 +146,11 @@ func (g *Generator) Run(ctx context.Context) (*Result, error) {
 	if g.cfg.Engine == EngineEpoll {
 		run = epollEngine
 	}
+	meter := startCPU()
 	elapsed := run(g, runCtx, cancel, addr, sources)
 
 	res := g.result(*g.counts.Load(), elapsed, sources)
+	res.CPU = meter.stop(res.Responses, addr)
 	switch {
 	case g.failErr != nil:
 		res.Stopped = "error: " + g.failErr.Error()

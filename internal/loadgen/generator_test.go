@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -415,10 +416,20 @@ func TestResultJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
-	wantTop := []string{"bytes_read", "concurrency", "elapsed_ns", "engine", "errors", "errors_total", "keep_alive", "latency",
+	wantTop := []string{"bytes_read", "concurrency", "elapsed_ns", "engine", "errors", "errors_total", "generator_cpu", "keep_alive", "latency",
 		"method", "requests", "requests_per_second", "responses", "source_addresses", "status", "threads", "url"}
+	_, _, haveCPU := processCPU()
+	if !haveCPU {
+		wantTop = slices.DeleteFunc(wantTop, func(k string) bool { return k == "generator_cpu" })
+	}
 	if diff := cmp.Diff(wantTop, sortedKeys(got)); diff != "" {
 		t.Errorf("top-level keys mismatch (-want +got):\n%s", diff)
+	}
+	if haveCPU {
+		wantCPU := []string{"cpus", "per_response_ns", "same_host", "share", "system_ns", "user_ns"}
+		if diff := cmp.Diff(wantCPU, sortedKeys(got["generator_cpu"].(map[string]any))); diff != "" {
+			t.Errorf("generator_cpu keys mismatch (-want +got):\n%s", diff)
+		}
 	}
 	wantErrs := []string{"bad_status", "closed", "no_free_file", "no_free_port", "other", "protocol", "refused", "reset", "short_body", "timeout"}
 	if diff := cmp.Diff(wantErrs, sortedKeys(got["errors"].(map[string]any))); diff != "" {

@@ -33,6 +33,10 @@ type Result struct {
 	ErrorsTotal int64            `json:"errors_total"`
 
 	Latency Latency `json:"latency"`
+	// CPU is the generator's own CPU use over the run (setting up and
+	// closing its connections included); nil where the platform cannot
+	// tell.
+	CPU *CPUUse `json:"generator_cpu,omitempty"`
 	// Stopped says why the run ended before its Requests: "duration",
 	// "interrupted", or "error: " and the error. Empty when it did not.
 	Stopped string `json:"stopped,omitempty"`
@@ -199,6 +203,18 @@ func (r *Result) WriteText(w io.Writer) error {
 			}
 		}
 		b.WriteString("\n")
+	}
+	if c := r.CPU; c != nil {
+		fmt.Fprintf(&b, "generator    CPU %.1f µs per response (user %v, system %v), %.0f%% of %d CPU",
+			float64(c.PerResponse)/float64(time.Microsecond), round(c.User), round(c.System), 100*c.Share, c.CPUs)
+		if c.CPUs != 1 {
+			b.WriteString("s")
+		}
+		b.WriteString("\n")
+		if c.SameHost {
+			b.WriteString("note         the target is on this host: unless the two are pinned to different CPUs,\n" +
+				"             this CPU was taken from the server, and a costlier tool would report less\n")
+		}
 	}
 	if r.Stopped != "" {
 		fmt.Fprintf(&b, "stopped      %s\n", r.Stopped)
