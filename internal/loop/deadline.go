@@ -80,6 +80,9 @@ func (l *deadlineRef) stop() {
 // release is deadline.release, and drops the deadline: a timer already on
 // its way fires into the dropped one, which nobody waits on.
 func (l *deadlineRef) release() {
+	if l.p.Load() == nil {
+		return // never set, or released: the common case, without a locked instruction
+	}
 	if d := l.p.Swap(nil); d != nil {
 		d.release()
 	}

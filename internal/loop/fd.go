@@ -2,8 +2,8 @@ package loop
 
 import "errors"
 
-// ErrWouldPark is returned by TryRead and ReadWithin when no data came in
-// time: the caller would have had to park longer.
+// ErrWouldPark is returned by TryRead when no data is there: the caller
+// would have had to park.
 var ErrWouldPark = errors.New("evshim/loop: no data ready")
 
 // FDOf returns the loop descriptor behind a connection or listener made by

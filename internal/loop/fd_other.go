@@ -2,16 +2,13 @@
 
 package loop
 
-import "time"
-
 // FD exists where there is no loop only so that portable callers compile;
 // FDOf never returns one, and Register fails.
 type FD struct{}
 
-func (*FD) TryRead([]byte) (int, error)                   { return 0, ErrUnavailable }
-func (*FD) ReadWithin([]byte, time.Duration) (int, error) { return 0, ErrUnavailable }
-func (*FD) OnReadable(func(Events)) error                 { return ErrUnavailable }
-func (*FD) ReleaseTimers()                                {}
-func (*FD) PeekClosed() bool                              { return false }
-func (*FD) Post(func()) error                             { return ErrUnavailable }
-func (*FD) OnLoop() bool                                  { return false }
+func (*FD) TryRead([]byte) (int, error)   { return 0, ErrUnavailable }
+func (*FD) OnReadable(func(Events)) error { return ErrUnavailable }
+func (*FD) ReleaseTimers()                {}
+func (*FD) PeekClosed() bool              { return false }
+func (*FD) Post(func()) error             { return ErrUnavailable }
+func (*FD) OnLoop() bool                  { return false }

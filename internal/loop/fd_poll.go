@@ -48,8 +48,6 @@ type FD struct {
 	rd  deadlineRef
 	wd  deadlineRef
 
-	grace *time.Timer // guarded by rmu: ReadWithin's timer, reused
-
 	// blocking is set once the socket may be in blocking mode: DupBlocking
 	// put it there, Dup gave a duplicate to code that may, or a RawConn
 	// callback left it so (NoteFlags). A syscall may then sleep in the
@@ -441,67 +439,6 @@ func (fd *FD) PeekClosed() bool {
 	}
 }
 
-// ReadWithin is Read that parks for at most d (besides the read deadline),
-// then returns ErrWouldPark. compat/http uses it to wait briefly for the
-// next keep-alive request before handing the connection to the loop.
-func (fd *FD) ReadWithin(p []byte, d time.Duration) (int, error) {
-	if err := fd.readLock(); err != nil {
-		return 0, err
-	}
-	defer fd.readUnlock()
-	if err := fd.prepare(&fd.rd); err != nil {
-		return 0, err
-	}
-	armed := false
-	defer func() {
-		if armed {
-			fd.grace.Stop()
-		}
-	}()
-	for {
-		n, err := fd.sysRead(p)
-		if err == nil {
-			if n == 0 && len(p) > 0 && fd.stream {
-				return 0, io.EOF
-			}
-			fd.pd.r.counters.bytesIn.Add(uint64(n))
-			return n, nil
-		}
-		if err != unix.EAGAIN {
-			return 0, err
-		}
-		ch, made := wakeChan(&fd.pd.rwake)
-		if made {
-			continue // an edge may have come before the channel
-		}
-		if fd.pd.isClosing() {
-			return 0, net.ErrClosed
-		}
-		if !armed {
-			if fd.grace == nil {
-				fd.grace = time.NewTimer(d)
-			} else {
-				fd.grace.Reset(d)
-			}
-			armed = true
-		}
-		fd.pd.r.counters.parks.Add(1)
-		select {
-		case <-ch:
-			if fd.pd.isClosing() {
-				return 0, net.ErrClosed
-			}
-		case <-fd.rd.wait():
-			if err := fd.prepare(&fd.rd); err != nil {
-				return 0, err
-			}
-		case <-fd.grace.C:
-			armed = false
-			return 0, ErrWouldPark
-		}
-	}
-}
-
 // OnReadable hands the descriptor's read readiness to fn, which then runs
 // on the reactor goroutine for every readable or hang-up event instead of
 // waking a parked reader, with the event's flags; nil gives readiness back
@@ -531,15 +468,13 @@ func (fd *FD) OnReadable(fn func(Events)) error {
 func (fd *FD) ReleaseTimers() {
 	fd.rd.release()
 	fd.wd.release()
-	if fd.rmu.TryLock() {
-		if fd.grace != nil {
-			fd.grace.Stop()
-			fd.grace = nil
-		}
+	// A wake channel is made only by a reader or writer that parked; most
+	// requests have none, and the locks are then not taken.
+	if fd.pd.rwake.Load() != nil && fd.rmu.TryLock() {
 		fd.pd.rwake.Store(nil)
 		fd.rmu.Unlock()
 	}
-	if fd.wmu.TryLock() {
+	if fd.pd.wwake.Load() != nil && fd.wmu.TryLock() {
 		fd.pd.wwake.Store(nil)
 		fd.wmu.Unlock()
 	}
