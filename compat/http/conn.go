@@ -424,15 +424,19 @@ func requestLineOK(line []byte) bool {
 func isTokenChar(ch byte) bool { return tokenChars[ch] }
 
 // tokenChars marks the bytes of an RFC 9110 token.
-var tokenChars = func() (t [256]bool) {
+var tokenChars = alnumAnd("!#$%&'*+-.^_`|~")
+
+// alnumAnd returns a table that marks the ASCII letters and digits and
+// the bytes of extra.
+func alnumAnd(extra string) (t [256]bool) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = true
 	}
 	for c := 'a'; c <= 'z'; c++ {
 		t[c], t[c-'a'+'A'] = true, true
 	}
-	for _, c := range []byte("!#$%&'*+-.^_`|~") {
-		t[c] = true
+	for i := 0; i < len(extra); i++ {
+		t[extra[i]] = true
 	}
 	return t
-}()
+}

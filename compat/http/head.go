@@ -188,18 +188,7 @@ func parseOriginForm(u *url.URL, uri string) bool {
 // unreserved ones and the sub-delimiters that net/url leaves unescaped in
 // a path, and '/'. Not '%' (Path would be unescaped), nor the ones net/url
 // escapes in a path, which would set RawPath: "!'()*" among others.
-var pathChars = func() (t [256]bool) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = true
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = true, true
-	}
-	for _, c := range []byte("-._~/$&+,:;=@") {
-		t[c] = true
-	}
-	return t
-}()
+var pathChars = alnumAnd("-._~/$&+,:;=@")
 
 // parseLength parses a Content-Length of 1 to 18 decimal digits.
 func parseLength(v string) (int64, bool) {
