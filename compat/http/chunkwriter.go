@@ -407,8 +407,6 @@ func foreachHeaderElement(v string, fn func(string)) {
 	}
 }
 
-// hget and hhas look a key up exactly, without canonicalizing it, as
-// net/http does for the keys it sets itself.
 // writeSubset writes h but the keys in exclude, as h.WriteSubset does.
 // A header of one key (the common response: a Content-Type) is written
 // here, without WriteSubset's pooled sorter: the same bytes, as long as
@@ -437,6 +435,8 @@ func writeSubset(w *bufio.Writer, h http.Header, exclude map[string]bool) {
 	}
 }
 
+// hget and hhas look a key up exactly, without canonicalizing it, as
+// net/http does for the keys it sets itself.
 func hget(h http.Header, key string) string {
 	if v := h[key]; len(v) > 0 {
 		return v[0]
