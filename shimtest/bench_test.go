@@ -224,6 +224,19 @@ func BenchmarkAcceptClose(b *testing.B) {
 	}
 }
 
+// benchServer serves h with impl's HTTP server on a loopback port of
+// impl's and returns its address and a func that closes it.
+func benchServer(b *testing.B, impl Impl, h http.Handler) (addr string, stop func()) {
+	b.Helper()
+	ln, err := impl.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := impl.HTTP.NewServer(ServerOptions{Handler: h, ReadHeaderTimeout: time.Minute, IdleTimeout: time.Minute})
+	go srv.Serve(ln)
+	return ln.Addr().String(), func() { srv.Close() }
+}
+
 // BenchmarkHTTPKeepAlive: conns keep-alive clients each sending GET and
 // reading the response; a hello-world handler. ns/op is per request.
 func BenchmarkHTTPKeepAlive(b *testing.B) {
@@ -233,13 +246,8 @@ func BenchmarkHTTPKeepAlive(b *testing.B) {
 	for _, conns := range []int{1, 50} {
 		for _, impl := range Impls {
 			b.Run(fmt.Sprintf("impl=%s/conns=%d", impl.Name, conns), func(b *testing.B) {
-				ln, err := impl.Listen("tcp", "127.0.0.1:0")
-				if err != nil {
-					b.Fatal(err)
-				}
-				srv := impl.HTTP.NewServer(ServerOptions{Handler: h, ReadHeaderTimeout: time.Minute, IdleTimeout: time.Minute})
-				go srv.Serve(ln)
-				defer srv.Close()
+				addr, stop := benchServer(b, impl, h)
+				defer stop()
 				var wg sync.WaitGroup
 				per := b.N / conns
 				b.ReportAllocs()
@@ -252,7 +260,7 @@ func BenchmarkHTTPKeepAlive(b *testing.B) {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						c, err := net.Dial("tcp", ln.Addr().String())
+						c, err := net.Dial("tcp", addr)
 						if err != nil {
 							b.Error(err)
 							return

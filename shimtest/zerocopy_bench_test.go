@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 )
 
 // BenchmarkServeFile: one keep-alive client fetching a 1 MiB file that the
@@ -32,14 +31,9 @@ func BenchmarkServeFile(b *testing.B) {
 	req := []byte("GET /body.dat HTTP/1.1\r\nHost: bench\r\n\r\n")
 	for _, impl := range Impls {
 		b.Run("impl="+impl.Name, func(b *testing.B) {
-			ln, err := impl.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				b.Fatal(err)
-			}
-			srv := impl.HTTP.NewServer(ServerOptions{Handler: h, ReadHeaderTimeout: time.Minute, IdleTimeout: time.Minute})
-			go srv.Serve(ln)
-			defer srv.Close()
-			c, err := net.Dial("tcp", ln.Addr().String())
+			addr, stop := benchServer(b, impl, h)
+			defer stop()
+			c, err := net.Dial("tcp", addr)
 			if err != nil {
 				b.Fatal(err)
 			}
