@@ -27,8 +27,12 @@ import (
 //     closes the connection when IdleTimeout passes before a request
 //     begins, and hands it on (with the head's deadline passed, for
 //     net/http's verdict on a partial head) when ReadHeaderTimeout does.
-//     dispatch moves it to connBusy. A parked connection holds no
-//     connReader (r is nil) and, when nothing has arrived, no buffer.
+//     dispatch moves it to connBusy and, still on the loop, drops the
+//     bytes of a head the fast parser copied before it queues the job:
+//     until the queue hands the job to a worker, nothing else touches
+//     buf (Server.Close closes a busy connection's socket, not its buf).
+//     A parked connection holds no connReader (r is nil) and, when
+//     nothing has arrived, no buffer.
 //   - connBusy: one goroutine of the Server's worker pool (serve.go).
 //     It owns buf, and reads the socket itself, through r, only when a
 //     request needs bytes the loop has not read (a body, the rest of a
