@@ -2,7 +2,6 @@ package http
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -53,11 +52,14 @@ type conn struct {
 	net.Conn          // the compat/net connection; immutable
 	fd       *loop.FD // its loop descriptor; immutable
 	srv      *Server  // immutable
-	// ctx is the context the connection's requests derive from, computed
-	// once at accept (see Server.connContextOf); immutable.
-	ctx      context.Context
-	remote   string // RemoteAddr().String(), immutable
-	accepted int64  // monotime of accept, immutable
+	// base is what the context of the connection's requests derives from
+	// (see requestBase), computed once at accept; immutable. A conn holds
+	// no context value, address string or accept time of its own: every
+	// open connection holds a conn, and issue 11 counts RSS per idle
+	// connection, so the fields are laid out to fit the 128-byte size
+	// class (since stands for the accept time, see Server.closeIdle; the
+	// remote address is formatted per request, see remoteAddr).
+	base *connBase
 
 	state    atomic.Int32 // connParked, connBusy, ...
 	closed   atomic.Bool  // Closed has been reported to ConnState
@@ -71,10 +73,8 @@ type conn struct {
 	readOn   bool   // the loop read more after the next request's first 4 bytes
 	detached bool   // busy: the loop's callback is off, the goroutine reads the socket
 	// listed is the parked list that holds the connection; guarded by
-	// srv.parked.mu. A byte, not a *connList, where the bools leave room:
-	// with the fields in this order a conn fits the 160-byte size class,
-	// and every connection holds one while open (issue 11 counts RSS per
-	// idle connection).
+	// srv.parked.mu. A byte, not a *connList, where the bools leave room
+	// (see base on the size class).
 	listed parkedList
 
 	// r is the busy goroutine's source for net/http's parser and for
@@ -86,7 +86,21 @@ type conn struct {
 
 	// Guarded by srv.parked.mu: the connection's place in a parked list.
 	prev, next *conn
-	since      int64 // monotime when it parked, or when its head began
+	// since is the monotime when it parked, or when its head began. A new
+	// connection parks once, at accept, on the heads list (reading moves
+	// only idle ones), so while it reports StateNew since is its accept
+	// time, which net/http's closeIdleConns looks at.
+	since int64
+}
+
+// remoteAddr is RemoteAddr().String(), Request.RemoteAddr. It is made
+// each time it is asked for (once per request) rather than kept: an idle
+// connection then holds no string (issue 11).
+func (c *conn) remoteAddr() string {
+	if ra := c.RemoteAddr(); ra != nil {
+		return ra.String()
+	}
+	return ""
 }
 
 const (

@@ -75,8 +75,8 @@ func (c *conn) handOver() {
 	h := &handedConn{conn: c, prefix: c.buf}
 	c.buf = nil
 	// net/http's Serve derives the connection's context from its base
-	// context, then replaces it with c.ctx (connContext): any base does.
-	go c.srv.serveElsewhere(h, c.LocalAddr(), c.ctx)
+	// context, then replaces it with c.requestBase() (connContext): any base does.
+	go c.srv.serveElsewhere(h, c.LocalAddr(), c.requestBase())
 }
 
 // serveElsewhere has net/http's Server serve nc to its end. net/http's

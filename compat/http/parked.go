@@ -121,13 +121,27 @@ func (p *parkedSet) drop(c *conn) {
 	p.mu.Unlock()
 }
 
-// all returns every listed connection: parked, or busy since a dispatch.
-func (p *parkedSet) all() []*conn {
+// idleAsNetHTTP returns the listed connections that net/http's
+// closeIdleConns would take as idle: those that reported StateIdle (even
+// with part of the next head read), and new ones accepted before old (a
+// monotime). A listed connection may be busy since a dispatch; whoever
+// closes one checks that it is parked.
+func (p *parkedSet) idleAsNetHTTP(old int64) []*conn {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var cs []*conn
 	for _, l := range []*connList{&p.idle, &p.heads} {
 		for c := l.front; c != nil; c = c.next {
+			switch ConnState(c.reported.Load()) {
+			case StateIdle:
+			case StateNew:
+				// A new connection's since is its accept time (see conn.since).
+				if c.since > old {
+					continue
+				}
+			default:
+				continue
+			}
 			cs = append(cs, c)
 		}
 	}

@@ -115,7 +115,7 @@ func (c *conn) serveOne(j job) bool {
 			c.closeNow() // as net/http: a request read during Shutdown gets no reply
 			return false
 		}
-		req = j.h.request(ctx, c.remote)
+		req = j.h.request(ctx, c.remoteAddr())
 		if n := j.h.contentLength; n > 0 {
 			// The body follows in c.buf, then on the socket.
 			c.startReader(noLimit)
@@ -134,7 +134,7 @@ func (c *conn) serveOne(j job) bool {
 		// reader writes the trailer into it.
 		req, br = sr.req, sr.br
 		*req = *req.WithContext(ctx)
-		req.RemoteAddr = c.remote
+		req.RemoteAddr = c.remoteAddr()
 	}
 	c.lastPost = req.Method == "POST"
 	return c.serveRequest(req, br, cancel)
@@ -273,7 +273,7 @@ func (c *conn) runHandler(w *response) (done bool) {
 			const size = 64 << 10
 			buf := make([]byte, size)
 			buf = buf[:runtime.Stack(buf, false)]
-			c.srv.logf("http: panic serving %v: %v\n%s", c.remote, err, buf)
+			c.srv.logf("http: panic serving %v: %v\n%s", c.remoteAddr(), err, buf)
 		}
 	}()
 	h := c.srv.Handler
@@ -286,11 +286,6 @@ func (c *conn) runHandler(w *response) (done bool) {
 	h.ServeHTTP(w, w.req)
 	return true
 }
-
-// requestBase returns the context requests on c derive from: the
-// connection's, with LocalAddrContextKey as net/http sets it (computed at
-// accept, see Server.connContextOf).
-func (c *conn) requestBase() context.Context { return c.ctx }
 
 // hijack takes a busy connection off the loop for a handler's Hijack.
 // The bytes read after the current request are in c.buf, or, for a

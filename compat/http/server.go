@@ -231,7 +231,7 @@ func (s *Server) baseContext(l net.Listener) context.Context {
 // net/http would give them.
 func (s *Server) connContext(ctx context.Context, c net.Conn) context.Context {
 	if h, ok := c.(*handedConn); ok {
-		return h.conn.ctx
+		return h.conn.requestBase()
 	}
 	return s.newConnContext(ctx, c)
 }
@@ -286,7 +286,8 @@ func (s *Server) Serve(l net.Listener) error {
 			panic("BaseContext returned a nil context")
 		}
 	}
-	var tempDelay time.Duration // how long to sleep on accept failure, as net/http does
+	shared := &connBase{ctx: base} // the connections' base without a ConnContext
+	var tempDelay time.Duration    // how long to sleep on accept failure, as net/http does
 	for {
 		nc, err := l.Accept()
 		if err != nil {
@@ -308,11 +309,10 @@ func (s *Server) Serve(l net.Listener) error {
 			go s.serveElsewhere(nc, l.Addr(), base)
 			continue
 		}
-		c := &conn{Conn: nc, fd: fd, srv: s, accepted: monotime()}
-		if ra := nc.RemoteAddr(); ra != nil {
-			c.remote = ra.String()
+		c := &conn{Conn: nc, fd: fd, srv: s, base: shared}
+		if s.ConnContext != nil {
+			c.base = s.connContextOf(base, c)
 		}
-		c.ctx = s.connContextOf(base, c)
 		s.track(c)
 		if s.ConnState != nil {
 			s.ConnState(c, StateNew)
@@ -347,17 +347,7 @@ func (s *Server) keepAlives() bool { return !s.keepAlivesOff.Load() && !s.shutti
 // head read), and new ones that have sent nothing whole for 5 seconds. It
 // reports whether no connection is left.
 func (s *Server) closeIdle() bool {
-	old := monotime() - int64(5*time.Second)
-	for _, c := range s.parked.all() {
-		switch ConnState(c.reported.Load()) {
-		case StateIdle:
-		case StateNew:
-			if c.accepted > old {
-				continue
-			}
-		default:
-			continue
-		}
+	for _, c := range s.parked.idleAsNetHTTP(monotime() - int64(5*time.Second)) {
 		c.closeParked()
 	}
 	s.mu.Lock()
