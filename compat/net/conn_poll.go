@@ -22,11 +22,16 @@ import (
 //
 // Multiple goroutines may invoke methods on a streamConn simultaneously;
 // every field is immutable after construction.
+//
+// Every accepted connection holds one while open, and issue 11 counts
+// RSS per idle connection, so a tcpConn fits the 80-byte size class: the
+// network's name is a pointer to a shared string (netName), and the
+// addresses known at construction sit behind a pointer that an accepted
+// TCP connection leaves nil.
 type streamConn struct {
 	fd    *loop.FD
-	net   string // the network as the caller named it: "tcp", "tcp4", "tcp6", "unix"
-	laddr Addr   // the addresses, where known at construction; nil where tcpAddrs
-	raddr Addr
+	netp  *string    // the network as the caller named it: "tcp", "tcp4", "tcp6", "unix"; see netName
+	addrs *connAddrs // the addresses, where known at construction; nil where tcpAddrs
 	// lsa and rsa are an accepted TCP connection's addresses, from which
 	// LocalAddr and RemoteAddr build a *TCPAddr each time they are called
 	// (tcpAddrs set). An idle connection then holds no *TCPAddr: see
@@ -41,6 +46,32 @@ type streamConn struct {
 	connected bool
 }
 
+// connAddrs is a connection's addresses as known at construction.
+type connAddrs struct{ laddr, raddr Addr }
+
+// newStreamConn returns a streamConn whose addresses are known.
+func newStreamConn(fd *loop.FD, network string, laddr, raddr Addr) streamConn {
+	return streamConn{fd: fd, netp: netName(network), addrs: &connAddrs{laddr, raddr}}
+}
+
+// netNames are the networks a stream connection is made for.
+var netNames = [...]string{"tcp", "tcp4", "tcp6", "unix", "unixpacket"}
+
+// netName returns a pointer to a string equal to name: a shared one for a
+// usual name, so that a connection holds 8 bytes for its network's name
+// rather than a string header.
+func netName(name string) *string {
+	for i := range netNames {
+		if netNames[i] == name {
+			return &netNames[i]
+		}
+	}
+	return &name
+}
+
+// network is the network as the caller named it.
+func (c *streamConn) network() string { return *c.netp }
+
 // localAddr and remoteAddr are the connection's addresses as Addr values:
 // a *TCPAddr built from lsa or rsa is a non-nil Addr even if nil, as the
 // eagerly built one was.
@@ -48,24 +79,24 @@ func (c *streamConn) localAddr() Addr {
 	if c.tcpAddrs {
 		return c.lsa.addr()
 	}
-	return c.laddr
+	return c.addrs.laddr
 }
 
 func (c *streamConn) remoteAddr() Addr {
 	if c.tcpAddrs {
 		return c.rsa.addr()
 	}
-	return c.raddr
+	return c.addrs.raddr
 }
 
 func (c *streamConn) opError(op string, err error) error {
-	return &net.OpError{Op: op, Net: c.net, Source: c.localAddr(), Addr: c.remoteAddr(), Err: err}
+	return &net.OpError{Op: op, Net: c.network(), Source: c.localAddr(), Addr: c.remoteAddr(), Err: err}
 }
 
 // setError is the shape of the stdlib's errors from the setters that every
 // conn has (deadlines, buffer sizes): no source, the local address as Addr.
 func (c *streamConn) setError(err error) error {
-	return &net.OpError{Op: "set", Net: c.net, Source: nil, Addr: c.localAddr(), Err: err}
+	return &net.OpError{Op: "set", Net: c.network(), Source: nil, Addr: c.localAddr(), Err: err}
 }
 
 // wrapSyscall gives a bare errno the syscall's name, as src/net does; the
@@ -139,7 +170,7 @@ func (c *streamConn) CloseWrite() error {
 }
 
 func (c *streamConn) File() (*os.File, error) {
-	f, err := dupFile(c.fd, c.net, c.localAddr(), c.remoteAddr())
+	f, err := dupFile(c.fd, c.network(), c.localAddr(), c.remoteAddr())
 	if err != nil {
 		return nil, c.opError("file", err)
 	}
@@ -147,7 +178,7 @@ func (c *streamConn) File() (*os.File, error) {
 }
 
 func (c *streamConn) SyscallConn() (syscall.RawConn, error) {
-	return &rawConn{fd: c.fd, net: c.net, conn: c}, nil
+	return &rawConn{fd: c.fd, net: c.network(), conn: c}, nil
 }
 
 func (c *streamConn) setsockopt(level, opt, value int) error {
@@ -451,13 +482,13 @@ func (c *unixConn) writeError(addr *UnixAddr, err error) error {
 	if addr != nil {
 		a = addr
 	}
-	return &net.OpError{Op: "write", Net: c.net, Source: c.laddr, Addr: a, Err: err}
+	return &net.OpError{Op: "write", Net: c.network(), Source: c.localAddr(), Addr: a, Err: err}
 }
 
 func (c *unixConn) WriteTo(b []byte, addr Addr) (int, error) {
 	a, ok := addr.(*UnixAddr)
 	if !ok {
-		return 0, &net.OpError{Op: "write", Net: c.net, Source: c.laddr, Addr: addr, Err: syscall.EINVAL}
+		return 0, &net.OpError{Op: "write", Net: c.network(), Source: c.localAddr(), Addr: addr, Err: syscall.EINVAL}
 	}
 	return c.WriteToUnix(b, a)
 }

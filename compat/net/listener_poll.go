@@ -98,7 +98,7 @@ func (l *tcpListener) AcceptTCP() (*TCPConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &tcpConn{streamConn{fd: cfd, net: l.net, rsa: rawTCPSockaddr(rsa), tcpAddrs: true}}
+	c := &tcpConn{streamConn{fd: cfd, netp: netName(l.net), rsa: rawTCPSockaddr(rsa), tcpAddrs: true}}
 	var lsa unix.Sockaddr
 	cfd.RawControl(func(s uintptr) { lsa, _ = unix.Getsockname(int(s)) })
 	c.lsa = rawTCPSockaddr(lsa)
@@ -116,10 +116,9 @@ func (l *unixListener) AcceptUnix() (*UnixConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &unixConn{streamConn{fd: cfd, net: l.net, raddr: sockaddrToUnix(rsa)}}
 	var lsa unix.Sockaddr
 	cfd.RawControl(func(s uintptr) { lsa, _ = unix.Getsockname(int(s)) })
-	c.laddr = sockaddrToUnix(lsa)
+	c := &unixConn{newStreamConn(cfd, l.net, sockaddrToUnix(lsa), sockaddrToUnix(rsa))}
 	return &UnixConn{impl: c}, nil
 }
 
@@ -176,7 +175,9 @@ func adoptStream(c interface {
 		unix.Close(ns)
 		return streamConn{}, false, &net.OpError{Op: originOp[from], Net: network, Source: laddr, Addr: raddr, Err: err}
 	}
-	return streamConn{fd: fd, net: network, laddr: laddr, raddr: raddr, connected: from == originDialed}, false, nil
+	sc := newStreamConn(fd, network, laddr, raddr)
+	sc.connected = from == originDialed
+	return sc, false, nil
 }
 
 var originOp = map[origin]string{originDialed: "dial", originAccepted: "accept", originAdopted: "file"}
