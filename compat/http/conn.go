@@ -138,7 +138,7 @@ func (c *conn) park() {
 	switch {
 	case attach:
 		// Setting the callback also has the loop look once.
-		if err := c.fd.OnReadable(c.onReadable); err != nil {
+		if err := c.fd.OnReadable(c.readHandler()); err != nil {
 			c.closeParked()
 		}
 	case c.pending.Swap(false):
@@ -229,6 +229,17 @@ func (c *conn) onReadable(e loop.Events) {
 		c.srv.parked.reading(c)
 	}
 }
+
+// readHandler is c as the loop's read handler for its descriptor. A view
+// type rather than a method value: it costs an idle connection nothing
+// (a method value would be an allocation each connection keeps), and
+// *conn, which users see as a net.Conn, gains no exported method.
+func (c *conn) readHandler() loop.ReadHandler { return (*connReads)(c) }
+
+// connReads is a conn seen as a loop.ReadHandler.
+type connReads conn
+
+func (c *connReads) ReadReady(e loop.Events) { (*conn)(c).onReadable(e) }
 
 // recheck has the loop look at a parked connection without an event.
 func (c *conn) recheck() { c.onReadable(loop.ReadUnknown) }

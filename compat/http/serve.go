@@ -231,7 +231,7 @@ func (c *conn) watch(w *response) {
 		// loop's callback, which sees a hang-up (and notes data for
 		// later). Setting it has the loop look once.
 		c.detached = false
-		c.fd.OnReadable(c.onReadable)
+		c.fd.OnReadable(c.readHandler())
 		if c.fd.PeekClosed() {
 			w.clientGone() // it came while nobody watched
 		}

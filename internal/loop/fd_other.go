@@ -6,9 +6,12 @@ package loop
 // FDOf never returns one, and Register fails.
 type FD struct{}
 
-func (*FD) TryRead([]byte) (int, error)   { return 0, ErrUnavailable }
-func (*FD) OnReadable(func(Events)) error { return ErrUnavailable }
-func (*FD) ReleaseTimers()                {}
-func (*FD) PeekClosed() bool              { return false }
-func (*FD) Post(func()) error             { return ErrUnavailable }
-func (*FD) OnLoop() bool                  { return false }
+func (*FD) TryRead([]byte) (int, error)  { return 0, ErrUnavailable }
+func (*FD) OnReadable(ReadHandler) error { return ErrUnavailable }
+func (*FD) ReleaseTimers()               {}
+func (*FD) PeekClosed() bool             { return false }
+func (*FD) Post(func()) error            { return ErrUnavailable }
+func (*FD) OnLoop() bool                 { return false }
+
+// pdAttachment is empty where there is no poller (see pollDesc).
+type pdAttachment struct{}

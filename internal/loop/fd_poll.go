@@ -439,23 +439,36 @@ func (fd *FD) PeekClosed() bool {
 	}
 }
 
-// OnReadable hands the descriptor's read readiness to fn, which then runs
-// on the reactor goroutine for every readable or hang-up event instead of
-// waking a parked reader, with the event's flags; nil gives readiness back
-// to readers. Because readiness is edge-triggered, setting fn also posts
-// one call of fn with ReadUnknown, so data that arrived before is not
-// missed. fn must not block.
-func (fd *FD) OnReadable(fn func(Events)) error {
-	if fn == nil {
-		fd.pd.onReadable.Store(nil)
+// OnReadable hands the descriptor's read readiness to h, whose ReadReady
+// then runs on the reactor goroutine for every readable or hang-up event
+// instead of waking a parked reader, with the event's flags; nil gives
+// readiness back to readers. Because readiness is edge-triggered, setting
+// h also posts one call of ReadReady with ReadUnknown, so data that
+// arrived before is not missed.
+//
+// A descriptor takes one handler for its life: every non-nil h must equal
+// the first (it panics otherwise), and the first call with a handler must
+// happen before any other call (later ones may race: they only flip a
+// flag).
+func (fd *FD) OnReadable(h ReadHandler) error {
+	pd := fd.pd
+	if h == nil {
+		pd.clearFlag(pdReadHandled)
 		// A reader may park next: give it a look at what came meanwhile.
-		fd.pd.poke(&fd.pd.rwake)
+		pd.poke(&pd.rwake)
 		return nil
 	}
-	fd.pd.onReadable.Store(&fn)
-	return fd.pd.r.post(func() {
-		if h := fd.pd.onReadable.Load(); h != nil {
-			(*h)(ReadUnknown)
+	switch pd.rh {
+	case nil:
+		pd.rh = h // published by setFlag; the reactor reads rh only after the flag
+	case h:
+	default:
+		panic("loop: FD.OnReadable with a second handler")
+	}
+	pd.setFlag(pdReadHandled)
+	return pd.r.post(func() {
+		if h := pd.readHandler(); h != nil {
+			h.ReadReady(ReadUnknown)
 		}
 	})
 }

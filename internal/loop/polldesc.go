@@ -23,6 +23,14 @@ const (
 	ReadUnknown = Readable | ReadClosed
 )
 
+// A ReadHandler takes a descriptor's read readiness in place of a parked
+// reader (see FD.OnReadable).
+type ReadHandler interface {
+	// ReadReady runs on the reactor goroutine with the event's flags. It
+	// must not block.
+	ReadReady(e Events)
+}
+
 // pollDesc is a descriptor's registration on one reactor.
 //
 // At most one goroutine waits per direction (an FD serializes its readers
@@ -32,11 +40,18 @@ const (
 //
 // Its fields are laid out to fit the 48-byte size class: every accepted
 // connection holds one for as long as it is open (issue 11 counts RSS per
-// idle connection).
+// idle connection). Hence one word of flags, and the poller's attachment
+// held only in the build that needs it (pdAttachment).
 type pollDesc struct {
-	fd     int32       // immutable; descriptor numbers are C ints
-	closed atomic.Bool // set by evict: every wait returns net.ErrClosed
-	r      *reactor    // immutable: a descriptor stays on the reactor that registered it
+	// pdAttachment keeps the poller's attachment for fd reachable for as
+	// long as the registration, in gnet's poll_opt build, which stores
+	// only a pointer to it in the kernel, where the garbage collector
+	// cannot see it. Empty in other builds; set once by register.
+	pdAttachment
+
+	fd    int32         // immutable; descriptor numbers are C ints
+	flags atomic.Uint32 // pdClosed, pdReadHandled
+	r     *reactor      // immutable: a descriptor stays on the reactor that registered it
 
 	// rwake and wwake are made by the first waiter of each direction, so an
 	// idle connection holds none. The reactor sends a token without ever
@@ -46,25 +61,49 @@ type pollDesc struct {
 	rwake atomic.Pointer[chan struct{}]
 	wwake atomic.Pointer[chan struct{}]
 
-	// att is the poller's attachment for fd, kept reachable for as long as
-	// the registration: gnet's poll_opt build stores only a pointer to it
-	// in the kernel, where the garbage collector cannot see it. Immutable;
-	// nil where the reactor waits in the runtime's netpoller.
-	att *attachment
-
-	// onReadable, when set, takes the read readiness: the reactor calls it
-	// instead of waking a parked reader. compat/http parks idle keep-alive
-	// connections this way, with no goroutine.
-	onReadable atomic.Pointer[func(Events)]
+	// rh, while pdReadHandled is set, takes the read readiness: the
+	// reactor calls it instead of waking a parked reader. compat/http
+	// parks idle keep-alive connections this way, with no goroutine. It
+	// is written once, before the flag is first set (which publishes it),
+	// and never changed: an interface holding the caller's own pointer
+	// costs a connection nothing, where a func value would be an
+	// allocation per connection.
+	rh ReadHandler
 }
 
+const (
+	pdClosed      = 1 << iota // set by evict: every wait returns net.ErrClosed
+	pdReadHandled             // rh takes the read readiness
+)
+
 func newPollDesc(fd int, r *reactor) *pollDesc { return &pollDesc{fd: int32(fd), r: r} }
+
+// setFlag and clearFlag change one bit of flags (atomic.Uint32's Or and
+// And are newer than the module's Go version).
+func (pd *pollDesc) setFlag(f uint32) {
+	for v := pd.flags.Load(); v&f == 0 && !pd.flags.CompareAndSwap(v, v|f); v = pd.flags.Load() {
+	}
+}
+
+func (pd *pollDesc) clearFlag(f uint32) {
+	for v := pd.flags.Load(); v&f != 0 && !pd.flags.CompareAndSwap(v, v&^f); v = pd.flags.Load() {
+	}
+}
+
+// readHandler returns the handler that takes the read readiness now, or
+// nil.
+func (pd *pollDesc) readHandler() ReadHandler {
+	if pd.flags.Load()&pdReadHandled != 0 {
+		return pd.rh
+	}
+	return nil
+}
 
 // notify runs on the reactor goroutine. It never blocks.
 func (pd *pollDesc) notify(e Events) {
 	if e&(Readable|Hangup|ReadClosed) != 0 {
-		if h := pd.onReadable.Load(); h != nil {
-			(*h)(e)
+		if h := pd.readHandler(); h != nil {
+			h.ReadReady(e)
 		} else {
 			pd.poke(&pd.rwake)
 		}
@@ -100,9 +139,9 @@ func wakeChan(w *atomic.Pointer[chan struct{}]) (chan struct{}, bool) {
 
 // evict wakes every waiter for good: later waits return net.ErrClosed.
 func (pd *pollDesc) evict() {
-	pd.closed.Store(true)
+	pd.setFlag(pdClosed)
 	pd.poke(&pd.rwake)
 	pd.poke(&pd.wwake)
 }
 
-func (pd *pollDesc) isClosing() bool { return pd.closed.Load() }
+func (pd *pollDesc) isClosing() bool { return pd.flags.Load()&pdClosed != 0 }

@@ -8,3 +8,10 @@ func (r *reactor) polling() error { return r.poller.Polling(r.dispatch) }
 
 // pollOpt reports whether gnet was built with its poll_opt tag.
 const pollOpt = false
+
+// pdAttachment is empty in this build: gnet keeps the descriptor number in
+// the kernel's event data, not a pointer, so a pollDesc need not keep the
+// attachment reachable (see pollDesc).
+type pdAttachment struct{}
+
+func (*pdAttachment) keep(*attachment) {}

@@ -9,3 +9,9 @@ func (r *reactor) polling() error { return r.poller.Polling() }
 
 // pollOpt reports whether gnet was built with its poll_opt tag.
 const pollOpt = true
+
+// pdAttachment keeps a descriptor's attachment reachable while the kernel
+// holds a pointer to it (see pollDesc).
+type pdAttachment struct{ att *attachment }
+
+func (p *pdAttachment) keep(a *attachment) { p.att = a }

@@ -156,7 +156,7 @@ func (r *reactor) register(pd *pollDesc) error {
 		// gnet's poll_opt build keeps a pointer to the attachment in the
 		// kernel and calls its Callback; pd keeps it alive.
 		pa := &netpoll.PollAttachment{FD: int(pd.fd), Callback: r.dispatch}
-		pd.att = pa
+		pd.keep(pa)
 		err = r.poller.AddReadWrite(pa, true)
 	}
 	if err != nil {
