@@ -95,8 +95,12 @@ type conn struct {
 
 // remoteAddr is RemoteAddr().String(), Request.RemoteAddr. It is made
 // each time it is asked for (once per request) rather than kept: an idle
-// connection then holds no string (issue 11).
+// connection then holds no string (issue 11). compat/net formats it
+// from the accepted sockaddr in one allocation.
 func (c *conn) remoteAddr() string {
+	if s, ok := loop.RemoteAddrString(c.Conn); ok {
+		return s
+	}
 	if ra := c.RemoteAddr(); ra != nil {
 		return ra.String()
 	}

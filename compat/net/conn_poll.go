@@ -519,7 +519,22 @@ func sockaddrToUnix(sa unix.Sockaddr) *UnixAddr {
 	return nil
 }
 
-func init() { loop.FDOf = fdOf }
+func init() {
+	loop.FDOf = fdOf
+	loop.RemoteAddrString = remoteAddrString
+}
+
+// remoteAddrString is RemoteAddr().String() for an accepted TCP
+// connection on the loop, formatted from its sockaddr (see
+// tcpSockaddr.string); false for anything else.
+func remoteAddrString(v any) (string, bool) {
+	if tc, ok := v.(*TCPConn); ok {
+		if c, ok := tc.impl.(*tcpConn); ok && c.tcpAddrs {
+			return c.rsa.string()
+		}
+	}
+	return "", false
+}
 
 // fdOf returns the loop FD behind this package's connections and
 // listeners, or nil where the stdlib serves them.

@@ -4,6 +4,7 @@ package net
 
 import (
 	"net"
+	"net/netip"
 
 	"golang.org/x/sys/unix"
 )
@@ -54,4 +55,23 @@ func (a *tcpSockaddr) addr() *TCPAddr {
 		return ta
 	}
 	return nil
+}
+
+// string returns addr().String() where that needs no lookup (no IPv6
+// zone), with one allocation, and true; else false. net.IP's String
+// formats with net/netip (dotted for an IPv4-mapped IPv6 address, which
+// JoinHostPort then leaves without brackets), and netip.AddrPort's String
+// is JoinHostPort's shape, so the two agree.
+func (a *tcpSockaddr) string() (string, bool) {
+	var ip netip.Addr
+	switch {
+	case a.family == 4:
+		ip = netip.AddrFrom4([4]byte(a.ip[:4]))
+	case a.family == 6 && a.zone == 0:
+		ip = netip.AddrFrom16(a.ip).Unmap()
+	default:
+		return "", false
+	}
+	var b [len("[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535")]byte
+	return string(netip.AddrPortFrom(ip, a.port).AppendTo(b[:0])), true
 }
