@@ -5,19 +5,29 @@ import (
 	"time"
 )
 
-// parkedSet holds a Server's connections parked on the loop, in two
-// lists, oldest first: idle ones (waiting for a request's first byte,
-// closed after IdleTimeout) and ones reading a head (closed after
-// ReadHeaderTimeout from their first byte). Every connection of a list
-// shares its timeout, so the list is also in deadline order, and one
-// timer armed for the earliest expiry serves them all: a parked
-// connection holds no timer of its own.
+// parkedSet holds a Server's connections on the loop (Server.conns, in
+// the comments), from accept until they close, are hijacked or are
+// handed over, on three lists, oldest first: idle ones (waiting for a
+// request's first byte, closed after IdleTimeout), ones reading a head
+// (closed after ReadHeaderTimeout from their first byte), and held ones,
+// which wait on no timer (just accepted; or busy, or finishing a head
+// whose ReadHeaderTimeout passed, after the sweep took them off their
+// list). Every connection of the first two lists shares its timeout, so
+// each list is also in deadline order, and one timer armed for the
+// earliest expiry serves them all: a parked connection holds no timer of
+// its own.
 //
 // A connection stays on its list while busy: dispatch leaves it there
 // (a lock round trip per request saved), its next park moves it to the
-// back with a new since, and closeNow or hijack takes it off. The sweep
-// takes a busy one off without acting on it, and whoever acts on a
-// listed connection (closeParked, expire) checks that it is parked.
+// back of idle or heads with a new since, and closeNow or hijack takes it
+// off. The sweep moves a busy one to held without acting on it, and
+// whoever acts on a listed connection (closeParked, expire) checks that it
+// is parked.
+//
+// The lists are how Close finds every connection, and n counts them, so
+// that Shutdown knows when none is left: a connection counts from track
+// to forget. Neither needs a map entry per connection (issue 11 counts
+// RSS per idle connection).
 //
 // All fields are guarded by mu. Lists are intrusive (conn.prev, next,
 // since, listed), so parking allocates nothing.
@@ -25,6 +35,8 @@ type parkedSet struct {
 	mu    sync.Mutex
 	idle  connList
 	heads connList
+	held  connList
+	n     int         // connections tracked and not yet forgotten
 	timer *time.Timer // fires at next
 	next  int64       // nanotime of the timer's expiry; 0 when disarmed
 	srv   *Server
@@ -37,13 +49,15 @@ type connList struct {
 	id          parkedList
 }
 
-// parkedList names the list a parked connection is on.
+// parkedList names the list a connection is on.
 type parkedList uint8
 
 const (
-	notListed parkedList = iota
+	notListed parkedList = iota // tracked, on no list: being closed, hijacked or handed over
 	listedIdle
 	listedHeads
+	listedHeld
+	forgotten // no longer tracked (forget)
 )
 
 // list returns the list that holds c, or nil.
@@ -53,6 +67,8 @@ func (p *parkedSet) list(c *conn) *connList {
 		return &p.idle
 	case listedHeads:
 		return &p.heads
+	case listedHeld:
+		return &p.held
 	}
 	return nil
 }
@@ -86,8 +102,13 @@ func (l *connList) remove(c *conn) {
 // from now, at most one grace wait after the head began).
 func (p *parkedSet) add(c *conn, partial bool) {
 	p.mu.Lock()
+	if c.listed == forgotten {
+		// Not the Server's any more: whoever forgot it closes it.
+		p.mu.Unlock()
+		return
+	}
 	if l := p.list(c); l != nil {
-		// Still listed from before it was dispatched.
+		// Still listed from before it was dispatched, or since accept.
 		l.remove(c)
 	}
 	c.since = monotime()
@@ -112,13 +133,56 @@ func (p *parkedSet) reading(c *conn) {
 	p.mu.Unlock()
 }
 
-// drop removes c from whichever list holds it.
+// drop removes c from whichever list holds it; it stays counted until
+// forget.
 func (p *parkedSet) drop(c *conn) {
 	p.mu.Lock()
 	if l := p.list(c); l != nil {
 		l.remove(c)
 	}
 	p.mu.Unlock()
+}
+
+// track counts a newly accepted c and holds it until it parks.
+func (p *parkedSet) track(c *conn) {
+	p.mu.Lock()
+	p.n++
+	p.held.push(c)
+	p.mu.Unlock()
+}
+
+// forget takes c off its list and out of the count, once: the connection
+// has closed, or left the loop for a hijacker or net/http.
+func (p *parkedSet) forget(c *conn) {
+	p.mu.Lock()
+	if c.listed != forgotten {
+		if l := p.list(c); l != nil {
+			l.remove(c)
+		}
+		c.listed = forgotten
+		p.n--
+	}
+	p.mu.Unlock()
+}
+
+// count returns how many connections are tracked.
+func (p *parkedSet) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.n
+}
+
+// all returns every listed connection, for Close.
+func (p *parkedSet) all() []*conn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cs := make([]*conn, 0, p.n)
+	for _, l := range []*connList{&p.idle, &p.heads, &p.held} {
+		for c := l.front; c != nil; c = c.next {
+			cs = append(cs, c)
+		}
+	}
+	return cs
 }
 
 // idleAsNetHTTP returns the listed connections that net/http's
@@ -193,10 +257,14 @@ func (p *parkedSet) sweep() {
 			continue
 		}
 		for c := l.list.front; c != nil && now-c.since >= int64(l.d); c = l.list.front {
+			// Held until it is closed or the loop finishes its head (or,
+			// if busy, until its next park lists it again: its since is
+			// from before its request).
 			l.list.remove(c)
+			p.held.push(c)
 			if c.state.Load() == connParked {
 				*l.expired = append(*l.expired, c)
-			} // else busy: its since is from before its request, and its next park lists it again
+			}
 		}
 	}
 	p.armLocked()

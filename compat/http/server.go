@@ -108,9 +108,8 @@ type Server struct {
 	keepAlivesOff atomic.Bool
 	mu            sync.Mutex
 	listeners     map[*net.Listener]struct{} // guarded by mu
-	conns         map[*conn]struct{}         // guarded by mu: the loop's connections, from accept to close, hijack or hand-over
 	workers       workerPool                 // goroutines that serve busy connections
-	parked        parkedSet                  // connections the loop holds idle; srv set by init
+	parked        parkedSet                  // the loop's connections, from accept to close, hijack or hand-over (Server.conns); srv set by init
 	serving       sync.WaitGroup             // Serve loops still accepting
 }
 
@@ -143,7 +142,7 @@ func (s *Server) init() *http.Server {
 		}
 		s.hs = hs
 		s.parked.srv = s
-		s.parked.idle.id, s.parked.heads.id = listedIdle, listedHeads
+		s.parked.idle.id, s.parked.heads.id, s.parked.held.id = listedIdle, listedHeads, listedHeld
 	})
 	return s.hs
 }
@@ -322,21 +321,9 @@ func (s *Server) Serve(l net.Listener) error {
 }
 
 // track and forget keep the set of the loop's connections that Close
-// must close.
-func (s *Server) track(c *conn) {
-	s.mu.Lock()
-	if s.conns == nil {
-		s.conns = make(map[*conn]struct{})
-	}
-	s.conns[c] = struct{}{}
-	s.mu.Unlock()
-}
-
-func (s *Server) forget(c *conn) {
-	s.mu.Lock()
-	delete(s.conns, c)
-	s.mu.Unlock()
-}
+// must close and Shutdown must see closed (see parkedSet).
+func (s *Server) track(c *conn)  { s.parked.track(c) }
+func (s *Server) forget(c *conn) { s.parked.forget(c) }
 
 // keepAlives reports whether a response may leave its connection open,
 // as net/http's doKeepAlives.
@@ -350,21 +337,13 @@ func (s *Server) closeIdle() bool {
 	for _, c := range s.parked.idleAsNetHTTP(monotime() - int64(5*time.Second)) {
 		c.closeParked()
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.conns) == 0
+	return s.parked.count() == 0
 }
 
 // closeAll closes every connection of the loop's; busy ones' handlers see
 // their requests canceled and write errors, as with net/http's Close.
 func (s *Server) closeAll() {
-	s.mu.Lock()
-	cs := make([]*conn, 0, len(s.conns))
-	for c := range s.conns {
-		cs = append(cs, c)
-	}
-	s.mu.Unlock()
-	for _, c := range cs {
+	for _, c := range s.parked.all() {
 		if c.state.Load() == connParked {
 			c.closeParked()
 			continue
