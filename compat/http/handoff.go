@@ -71,6 +71,7 @@ func (c *conn) handOver() {
 	if !c.unpark(connHandedOver) {
 		return
 	}
+	c.fd.DropReadHandler() // net/http's now: the loop keeps no reference to c
 	c.srv.forget(c)
 	h := &handedConn{conn: c, prefix: c.buf}
 	c.buf = nil

@@ -293,10 +293,8 @@ func (c *conn) runHandler(w *response) (done bool) {
 func (c *conn) hijack() {
 	c.state.Store(connHijacked)
 	c.srv.parked.drop(c)
-	if !c.detached {
-		c.detached = true
-		c.fd.OnReadable(nil)
-	}
+	c.detached = true
+	c.fd.DropReadHandler() // the hijacker's now: the loop keeps no reference to c
 	c.SetDeadline(time.Time{})
 	c.srv.forget(c)
 }

@@ -9,6 +9,7 @@ type FD struct{}
 func (*FD) TryRead([]byte) (int, error)  { return 0, ErrUnavailable }
 func (*FD) OnReadable(ReadHandler) error { return ErrUnavailable }
 func (*FD) ReleaseTimers()               {}
+func (*FD) DropReadHandler()             {}
 func (*FD) PeekClosed() bool             { return false }
 func (*FD) Post(func()) error            { return ErrUnavailable }
 func (*FD) OnLoop() bool                 { return false }

@@ -481,6 +481,23 @@ func (fd *FD) OnReadable(h ReadHandler) error {
 	})
 }
 
+// DropReadHandler gives the read readiness back to readers for good, as
+// OnReadable(nil) does, and forgets the handler, so that it no longer
+// keeps what it refers to reachable: a handler that refers to the FD
+// would keep a dropped FD from being collected, and its finalizer from
+// closing the descriptor (compat/http calls it when a connection leaves
+// the loop for a hijacker or net/http). The handler is forgotten on the
+// reactor goroutine, after any call of it in progress. OnReadable must
+// not be given a handler after it.
+func (fd *FD) DropReadHandler() {
+	pd := fd.pd
+	fd.OnReadable(nil)
+	// rh is read on the reactor goroutine, and by OnReadable's caller
+	// before this call: posting orders the write after both. A stopped
+	// reactor calls nothing any more, and its table is gone.
+	_ = pd.r.post(func() { pd.rh = nil })
+}
+
 // ReleaseTimers clears both deadlines and frees the FD's timers and wake
 // channels, for a descriptor about to sit idle for long with nobody waiting
 // on it: compat/http calls it when it parks a keep-alive connection. The
