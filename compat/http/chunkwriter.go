@@ -172,7 +172,7 @@ func (cw *chunkWriter) writeHeader(p []byte) {
 	// replies get one only if the handler wrote something.
 	if w.handlerDone.Load() && !trailers && !hasTE && bodyAllowedForStatus(w.status) && !hhas(header, "Content-Length") && (!isHEAD || len(p) > 0) {
 		w.contentLength = int64(len(p))
-		set.contentLength = strconv.AppendInt(w.clenBuf[:0], int64(len(p)), 10)
+		set.contentLength = strconv.AppendInt(w.bufs.clen[:0], int64(len(p)), 10)
 	}
 
 	if w.wants10KeepAlive && keepAlivesEnabled {
@@ -213,7 +213,7 @@ func (cw *chunkWriter) writeHeader(p []byte) {
 	}
 
 	if !hhas(header, "Date") {
-		set.date = appendDate(w.dateBuf[:0], time.Now())
+		set.date = appendDate(w.bufs.date[:0], time.Now())
 	}
 
 	if hasCL && hasTE && te != "identity" {
@@ -262,7 +262,7 @@ func (cw *chunkWriter) writeHeader(p []byte) {
 		}
 	}
 
-	writeStatusLine(w.bufw, w.req.ProtoAtLeast(1, 1), code, w.statusBuf[:])
+	writeStatusLine(w.bufw, w.req.ProtoAtLeast(1, 1), code, w.bufs.status[:])
 	writeSubset(w.bufw, cw.header, exclude)
 	set.write(w.bufw)
 	w.bufw.WriteString("\r\n")

@@ -64,13 +64,27 @@ func parseHead(b []byte, s *Server) (h head, n int, ok bool) {
 	// The header block, without its final empty line.
 	fields := rest[:len(rest)-2]
 	count := strings.Count(fields, "\r\n")
+	// The header's value slices: one for each line but Host's, which
+	// never enters the header. An HTTP/1.1 request has one Host line or
+	// is not the fast path's (net/http answers 400), so it needs one
+	// slice fewer than it has lines; should the slices run out, it has
+	// no Host line.
+	need := count
+	if h.minor == 1 {
+		need--
+	}
 	var values []string
-	if count <= len(urlValues{}.values) {
+	switch {
+	case need < 0:
+		return head{}, 0, false // no header line, so no Host
+	case need == 0:
+		h.url = new(url.URL) // a Host line only, as wrk's and ab's requests
+	case need <= len(urlValues{}.values):
 		// The URL and the header's values in one allocation.
 		uv := new(urlValues)
-		h.url, values = &uv.url, uv.values[:count:count]
-	} else {
-		h.url, values = new(url.URL), make([]string, count)
+		h.url, values = &uv.url, uv.values[:need:need]
+	default:
+		h.url, values = new(url.URL), make([]string, need)
 	}
 	if !parseOriginForm(h.url, uri) {
 		u, err := url.ParseRequestURI(uri)
@@ -116,6 +130,9 @@ func parseHead(b []byte, s *Server) (h head, n int, ok bool) {
 		if vv := h.header[key]; vv != nil {
 			h.header[key] = append(vv, value)
 		} else {
+			if len(values) == 0 {
+				return head{}, 0, false // HTTP/1.1 without Host: net/http answers
+			}
 			vv, values = values[:1:1], values[1:]
 			vv[0] = value
 			h.header[key] = vv

@@ -34,7 +34,16 @@ var headSeeds = []struct {
 	{"GET / HTTP/1.1\r\nHost: x\r\nEmpty:\r\nSpaces: \t a b \t \r\nObs: caf\xe9\r\n\r\n", true},
 	{"GET / HTTP/1.0\r\n\r\n", true},
 
+	{"GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n", true}, // wrk's: no value slice
+	{"GET / HTTP/1.0\r\nHost: x\r\n\r\n", true},
+	{"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nHost: x\r\nC: 3\r\nD: 4\r\n\r\n", true},         // 4 value slices
+	{"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nHost: x\r\nC: 3\r\nD: 4\r\nE: 5\r\n\r\n", true}, // 5
+	{"GET / HTTP/1.1\r\nHost: x\r\nA: 1\r\nA: 2\r\n\r\n", true},
+
 	{"GET / HTTP/1.1\r\n\r\n", false},                          // no Host
+	{"GET / HTTP/1.1\r\nA: 1\r\n\r\n", false},                  // no Host: the value slices run out
+	{"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\n\r\n", false},          // the same, later
+	{"GET / HTTP/1.1\r\nA: 1\r\nA: 2\r\n\r\n", false},          // no Host, one key
 	{"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", false},    // two Hosts
 	{"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", false},             // bad Host
 	{"GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", false},       // absolute form

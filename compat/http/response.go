@@ -68,10 +68,6 @@ type response struct {
 	bufs     *responseBufs // w's and bufw's pooled home, and the header snapshot's storage; nil once released
 	snapped  bool          // bufs.snap holds a snapshot
 
-	dateBuf   [len(http.TimeFormat)]byte
-	clenBuf   [20]byte
-	statusBuf [3]byte
-
 	notifyMu  sync.Mutex
 	notifyCh  chan bool // made by CloseNotify
 	notifyHit bool      // the client has gone
@@ -100,6 +96,13 @@ type responseBufs struct {
 	w    *bufio.Writer // bufferBeforeChunkingSize
 	bufw *bufio.Writer // 4 KiB
 	snap headerSnapshot
+
+	// Scratch for the values that writeHeader formats. They live here
+	// rather than in the response, whose size (one allocation per
+	// request) they would take from the 240-byte size class to 288.
+	date   [len(http.TimeFormat)]byte
+	clen   [20]byte
+	status [3]byte
 }
 
 var responseBufPool = sync.Pool{New: func() any {
@@ -184,7 +187,7 @@ func (w *response) WriteHeader(code int) {
 	}
 	w.noteStdMaxBytes()
 	if code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols {
-		writeStatusLine(w.bufw, w.req.ProtoAtLeast(1, 1), code, w.statusBuf[:])
+		writeStatusLine(w.bufw, w.req.ProtoAtLeast(1, 1), code, w.bufs.status[:])
 		w.handlerHeader.WriteSubset(w.bufw, excludedHeadersNoBody)
 		w.bufw.WriteString("\r\n")
 		w.bufw.Flush()
