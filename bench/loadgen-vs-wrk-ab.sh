@@ -4,6 +4,13 @@
 # and ab (a new connection per request, 1,000 concurrent) on the same server,
 # net/http and compat/http, in alternating rounds: the reference tool first in
 # odd rounds, evshim first in even ones. Client and server share the machine.
+# Every tool sends the same header lines: evshim's defaults (Host,
+# User-Agent: evshim-bench, Accept: */*, and Connection: close without
+# keep-alive), given to wrk and ab with -H; only ab's request line differs
+# (HTTP/1.0, which ab cannot change). wrk alone sends Host only, and
+# compat/http allocates about 25% more per request for evshim's two extra lines
+# (docs/loadgen.md, "Third session"), so without -H the tools would not
+# load the server with the same work.
 #
 # Usage: bench/loadgen-vs-wrk-ab.sh [EVSHIM]
 #   EVSHIM   the evshim binary (default: evshim on PATH). Build it with
@@ -45,6 +52,9 @@ PIN=${PIN:-0}
 SRVPIN=; CLIPIN=
 if [ "$PIN" = 1 ]; then SRVPIN="taskset -c 0"; CLIPIN="taskset -c 1"; fi
 URL=http://$ADDR/
+# The header lines evshim sends by default (internal/loadgen buildRequest),
+# for wrk and ab; ab places Host after them, wrk in its own order.
+HDR=(-H 'User-Agent: evshim-bench' -H 'Accept: */*')
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"; [ -n "${SRV:-}" ] && kill "$SRV" 2>/dev/null' EXIT
@@ -78,10 +88,10 @@ cpu() {
 
 ref() { # load: runs the reference tool, sets R (rate) and RN (responses)
   case $1 in
-  ka*) run ref wrk -t 2 -c "${1#ka}" -d "${DUR}s" --timeout 30s "$URL"
+  ka*) run ref wrk -t 2 -c "${1#ka}" -d "${DUR}s" --timeout 30s "${HDR[@]}" "$URL"
        R=$(awk '/Requests\/sec/{print $2}' "$OUT/ref")
        RN=$(awk '/requests in/{print $1}' "$OUT/ref") ;;
-  new*) run ref ab -q -n "$ABN" -c "${1#new}" "$URL"
+  new*) run ref ab -q -n "$ABN" -c "${1#new}" "${HDR[@]}" -H 'Connection: close' "$URL"
        R=$(awk '/Requests per second/{print $4}' "$OUT/ref")
        RN=$(awk '/Complete requests/{print $3}' "$OUT/ref") ;;
   esac

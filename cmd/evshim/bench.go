@@ -145,7 +145,7 @@ func runBenchLoad(args []string, stdout, stderr io.Writer) int {
 	fs.Var(secondsFlag{&cfg.Duration}, "t", "stop after this `time` (seconds or a duration)")
 	fs.Var(secondsFlag{&cfg.Timeout}, "s", "per-request `timeout`, dial included (default 30s)")
 	fs.StringVar(&cfg.Method, "m", "", "request `method` (default GET, or POST with -body)")
-	fs.Var((*headerFlag)(&cfg.Header), "H", "request `header` \"Name: value\" (repeatable)")
+	fs.Var((*headerFlag)(&cfg.Header), "H", "request `header` \"Name: value\" (repeatable); \"Name:\" leaves out the default User-Agent, Accept or another line of that name")
 	fs.StringVar(&lf.body, "body", "", "request `body`; @file reads it from file")
 	fs.BoolVar(&lf.asJSON, "json", false, "print the result as JSON")
 	fs.BoolVar(&lf.hist, "hist", false, "add a latency histogram: text bars, or \"histogram\" bins in the JSON")

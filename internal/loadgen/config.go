@@ -19,7 +19,9 @@ type Config struct {
 	Method string
 	// Header holds extra request header lines, "Name: value", in order. A
 	// Host, User-Agent, Accept, Content-Length or Connection line replaces
-	// the generator's own.
+	// the generator's own. A line with an empty value ("Name:") is not
+	// sent, and removes the generator's own line of that name (curl's
+	// rule), so that the request can be made as bare as wrk's.
 	Header []string
 	// Body is sent with every request, with a Content-Length.
 	Body []byte
@@ -167,7 +169,12 @@ func (cfg *Config) normalize() (target, error) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// buildRequest returns the bytes written for every request.
+// buildRequest returns the bytes written for every request: the request
+// line, then Host, User-Agent: evshim-bench and Accept: */* (the lines ab
+// and curl send; a server's cost per request grows with its header lines,
+// so a comparison with another tool needs it to send the same ones),
+// Content-Length when there is a body or the method expects one,
+// Connection: close without keep-alive, then cfg.Header in order.
 func buildRequest(cfg *Config, t target) []byte {
 	var b strings.Builder
 	has := func(name string) bool {
@@ -197,7 +204,10 @@ func buildRequest(cfg *Config, t target) []byte {
 	}
 	for _, h := range cfg.Header {
 		name, value, _ := strings.Cut(h, ":")
-		fmt.Fprintf(&b, "%s: %s\r\n", strings.TrimSpace(name), strings.TrimSpace(value))
+		if value = strings.TrimSpace(value); value == "" {
+			continue // "Name:" removes the line (has above)
+		}
+		fmt.Fprintf(&b, "%s: %s\r\n", strings.TrimSpace(name), value)
 	}
 	b.WriteString("\r\n")
 	b.Write(cfg.Body)
