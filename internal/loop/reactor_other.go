@@ -10,7 +10,7 @@ import "sync/atomic"
 // and Stats reports Fallback.
 func Available() bool { return false }
 
-// attachment is what pollDesc.att points to; no poller here.
+// attachment stands for gnet's PollAttachment; no poller here.
 type attachment struct{}
 
 // reactor exists so that the portable code compiles; it is never created.

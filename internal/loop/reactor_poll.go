@@ -132,7 +132,8 @@ func (r *reactor) runFunc(fn func()) {
 	r.counters.observe(nanotime() - start)
 }
 
-// attachment is what pollDesc.att points to: gnet's PollAttachment.
+// attachment is gnet's PollAttachment, which a pollDesc keeps reachable
+// in the poll_opt build only (see pdAttachment).
 type attachment = netpoll.PollAttachment
 
 // register adds pd to the poller, edge-triggered for reading and writing:
