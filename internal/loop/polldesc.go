@@ -65,7 +65,8 @@ type pollDesc struct {
 	// reactor calls it instead of waking a parked reader. compat/http
 	// parks idle keep-alive connections this way, with no goroutine. It
 	// is written once, before the flag is first set (which publishes it),
-	// and never changed: an interface holding the caller's own pointer
+	// and changed only by DropReadHandler, which clears it on the reactor
+	// goroutine for good: an interface holding the caller's own pointer
 	// costs a connection nothing, where a func value would be an
 	// allocation per connection.
 	rh ReadHandler
