@@ -44,8 +44,8 @@ func (c *conn) requestBase() context.Context {
 // every idle connection keeps for its whole life (issue 11 counts RSS per
 // idle connection). For the same reason the local address is asked of
 // the connection when the key is looked up, rather than held: compat/net
-// builds an accepted connection's addresses only when asked (an equal
-// value each time, as net/http's is the same one).
+// builds an accepted connection's addresses when first asked, then keeps
+// them (the same value each time, as net/http's).
 //
 // Deadline, Done and Err are base's, so a context derived from it with
 // WithCancel is tied to base's cancellation directly, as to a valueCtx (no

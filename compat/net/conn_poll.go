@@ -8,8 +8,10 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/evshim/evshim/internal/loop"
 	"golang.org/x/sys/unix"
@@ -21,23 +23,24 @@ import (
 // does.
 //
 // Multiple goroutines may invoke methods on a streamConn simultaneously;
-// every field is immutable after construction.
+// every field is immutable after construction, but for addrs of an
+// accepted TCP connection, which is set once (knownAddrs).
 //
 // Every accepted connection holds one while open, and issue 11 counts
 // RSS per idle connection, so a tcpConn fits the 80-byte size class: the
 // network's name is a pointer to a shared string (netName), and the
-// addresses known at construction sit behind a pointer that an accepted
-// TCP connection leaves nil.
+// addresses sit behind a pointer that an accepted TCP connection leaves
+// nil until they are asked for.
 type streamConn struct {
-	fd    *loop.FD
-	netp  *string    // the network as the caller named it: "tcp", "tcp4", "tcp6", "unix"; see netName
-	addrs *connAddrs // the addresses, where known at construction; nil where tcpAddrs
-	// lsa and rsa are an accepted TCP connection's addresses, from which
-	// LocalAddr and RemoteAddr build a *TCPAddr each time they are called
-	// (tcpAddrs set). An idle connection then holds no *TCPAddr: see
-	// tcpSockaddr. The standard library returns the same pointer on every
-	// call; here each call returns an equal new one, so no caller can
-	// change what the next one sees.
+	fd   *loop.FD
+	netp *string // the network as the caller named it: "tcp", "tcp4", "tcp6", "unix"; see netName
+	// addrs holds the addresses: set at construction where they are known;
+	// for an accepted TCP connection (tcpAddrs), made from lsa and rsa at
+	// the first call that needs them and kept (see knownAddrs).
+	addrs *connAddrs
+	// lsa and rsa are an accepted TCP connection's addresses as the kernel
+	// gave them, in place: an idle connection holds no *TCPAddr until
+	// LocalAddr or RemoteAddr is called (see tcpSockaddr).
 	lsa, rsa tcpSockaddr
 	tcpAddrs bool
 	// connected is set for a dialed socket, as the standard library's
@@ -75,18 +78,28 @@ func (c *streamConn) network() string { return *c.netp }
 // localAddr and remoteAddr are the connection's addresses as Addr values:
 // a *TCPAddr built from lsa or rsa is a non-nil Addr even if nil, as the
 // eagerly built one was.
-func (c *streamConn) localAddr() Addr {
-	if c.tcpAddrs {
-		return c.lsa.addr()
-	}
-	return c.addrs.laddr
-}
+func (c *streamConn) localAddr() Addr  { return c.knownAddrs().laddr }
+func (c *streamConn) remoteAddr() Addr { return c.knownAddrs().raddr }
 
-func (c *streamConn) remoteAddr() Addr {
-	if c.tcpAddrs {
-		return c.rsa.addr()
+// knownAddrs returns c.addrs, making it first for an accepted TCP
+// connection. Made once and kept, because the standard library returns
+// the same values on every call, and code compares them or keys maps with
+// them (a chat server's clients[conn.RemoteAddr()]). The first callers
+// may race, so the pointer is read and set atomically, and a
+// compare-and-swap makes every caller get the same one. It is a plain
+// pointer used through unsafe, not an atomic.Pointer, because a
+// streamConn is built as a value and copied into its wrapper (adoptStream),
+// which vet's copylocks check forbids for atomic types.
+func (c *streamConn) knownAddrs() *connAddrs {
+	p := (*unsafe.Pointer)(unsafe.Pointer(&c.addrs))
+	if a := (*connAddrs)(atomic.LoadPointer(p)); a != nil {
+		return a
 	}
-	return c.addrs.raddr
+	a := &connAddrs{c.lsa.addr(), c.rsa.addr()}
+	if atomic.CompareAndSwapPointer(p, nil, unsafe.Pointer(a)) {
+		return a
+	}
+	return (*connAddrs)(atomic.LoadPointer(p))
 }
 
 func (c *streamConn) opError(op string, err error) error {
