@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"runtime"
 	"time"
+
+	"github.com/evshim/evshim/internal/cputime"
 )
 
 // CPUUse is the generator's own CPU use over a run: the user and system
@@ -37,13 +39,13 @@ type cpuMeter struct {
 }
 
 func startCPU() cpuMeter {
-	u, s, ok := processCPU()
+	u, s, ok := cputime.Process()
 	return cpuMeter{wall: time.Now(), user: u, sys: s, ok: ok}
 }
 
 // stop returns the use since startCPU, nil where the platform cannot tell.
 func (m cpuMeter) stop(responses int64, target netip.AddrPort) *CPUUse {
-	u, s, ok := processCPU()
+	u, s, ok := cputime.Process()
 	if !m.ok || !ok {
 		return nil
 	}

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evshim/evshim/internal/cputime"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -418,7 +419,7 @@ func TestResultJSON(t *testing.T) {
 	}
 	wantTop := []string{"bytes_read", "concurrency", "elapsed_ns", "engine", "errors", "errors_total", "generator_cpu", "keep_alive", "latency",
 		"method", "requests", "requests_per_second", "responses", "source_addresses", "status", "threads", "url"}
-	_, _, haveCPU := processCPU()
+	_, _, haveCPU := cputime.Process()
 	if !haveCPU {
 		wantTop = slices.DeleteFunc(wantTop, func(k string) bool { return k == "generator_cpu" })
 	}

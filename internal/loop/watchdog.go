@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/evshim/evshim/internal/cputime"
 )
 
 // Stall is the watchdog's report of a loop callback that held its loop
@@ -330,4 +332,11 @@ func goroutineStack(id uint64) []byte {
 		}
 	}
 	return nil
+}
+
+// processCPUTime is the CPU time the process has used so far, user and
+// system together.
+func processCPUTime() (time.Duration, bool) {
+	u, s, ok := cputime.Process()
+	return u + s, ok
 }

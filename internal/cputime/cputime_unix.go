@@ -1,6 +1,6 @@
 //go:build unix
 
-package loadgen
+package cputime
 
 import (
 	"time"
@@ -8,8 +8,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// processCPU returns the user and system CPU time the process has used.
-func processCPU() (user, sys time.Duration, ok bool) {
+// Process returns the user and system CPU time the process has used so
+// far, from getrusage(2); ok is false where it cannot tell.
+func Process() (user, sys time.Duration, ok bool) {
 	var ru unix.Rusage
 	if err := unix.Getrusage(unix.RUSAGE_SELF, &ru); err != nil {
 		return 0, 0, false
