@@ -1,11 +1,13 @@
 //go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
 
-package net
+package net_test
 
 import (
 	stdnet "net"
 	"sync"
 	"testing"
+
+	net "github.com/evshim/evshim/compat/net"
 )
 
 // TestAddrsSameValue: LocalAddr and RemoteAddr return the same value on
@@ -19,24 +21,10 @@ func TestAddrsSameValue(t *testing.T) {
 		dial   func(network, address string) (stdnet.Conn, error)
 	}{
 		{"std", stdnet.Listen, stdnet.Dial},
-		{"compat", Listen, Dial},
+		{"compat", net.Listen, net.Dial},
 	} {
 		t.Run(impl.name, func(t *testing.T) {
-			ln, err := impl.listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ln.Close()
-			cc, err := impl.dial("tcp", ln.Addr().String())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer cc.Close()
-			sc, err := ln.Accept()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer sc.Close()
+			cc, sc := tcpPair(t, impl.listen, impl.dial)
 			for _, c := range []struct {
 				end  string
 				conn stdnet.Conn
