@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -75,8 +77,8 @@ func Run() (string, error) {
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
-	"time"
 
 	"example.com/dep/netdep"
 	"golang.org/x/net/proxy"
@@ -101,8 +103,12 @@ func main() {
 	}
 	defer c.Close()
 	fmt.Printf("%s proxy=%s\n", out, netdep.TypeName(c))
-	// Time for the loop's stats line (EVSHIM_STATS), when the loop runs.
-	time.Sleep(200 * time.Millisecond)
+	// A test that wants the loop's stats line (EVSHIM_STATS) sets
+	// WAIT_STDIN and closes standard input once it has seen the line,
+	// however slow the machine.
+	if os.Getenv("WAIT_STDIN") != "" {
+		io.Copy(io.Discard, os.Stdin)
+	}
 }
 `,
 	"app/evshim.go": `package main
@@ -142,19 +148,22 @@ func TestBuildPatchedDependency(t *testing.T) {
 		}
 	}
 	want := "listener=" + compatPrefix + "net.TCPListener server=" + compatPrefix + "http.Server conn=" + compatPrefix + "net.TCPConn body=hello proxy=" + compatPrefix + "net.TCPConn\n"
-	got, stats := runProgramStats(t, bin)
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("patched program output (-want +got):\n%s", diff)
-	}
 	// The loop's own counters: the dependency's server accepted its
 	// connection on the loop, and both dials (the dependency's and the
 	// public module's) ended on it (a dial's handshake is the standard
 	// library's, then the socket is adopted by the loop).
-	if stats == "" {
-		t.Fatal("the patched program printed no loop stats: the loop never ran")
+	onLoop := func(stats string) bool {
+		return statsValue(t, stats, "accepted") >= 1 && statsValue(t, stats, "dialed")+statsValue(t, stats, "adopted") >= 2
 	}
-	if a, d := statsValue(t, stats, "accepted"), statsValue(t, stats, "dialed")+statsValue(t, stats, "adopted"); a < 1 || d < 2 {
-		t.Errorf("loop stats %q: accepted %d, dialed+adopted %d; want at least 1 and 2", stats, a, d)
+	got, stats := runProgramStats(t, bin, time.Minute, onLoop)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("patched program output (-want +got):\n%s", diff)
+	}
+	if stats == "" {
+		t.Fatal("the patched program printed no loop stats in a minute: the loop never ran")
+	}
+	if !onLoop(stats) {
+		t.Errorf("loop stats %q: want accepted at least 1 and dialed+adopted at least 2", stats)
 	}
 
 	// Nothing changed: no file rewritten, no package compiled again (go
@@ -182,7 +191,10 @@ func TestBuildPatchedDependency(t *testing.T) {
 	if out, err := plain.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	if got, stats := runProgramStats(t, bin); got != "listener=net.TCPListener server=net/http.Server conn=net.TCPConn body=hello proxy=net.TCPConn\n" || stats != "" {
+	// Without the loop no stats line comes; a second is long enough for
+	// one to show if the loop ran (the patched build's came every 5 ms).
+	never := func(string) bool { return false }
+	if got, stats := runProgramStats(t, bin, time.Second, never); got != "listener=net.TCPListener server=net/http.Server conn=net.TCPConn body=hello proxy=net.TCPConn\n" || stats != "" {
 		t.Errorf("unpatched program printed %q and loop stats %q, want the standard library's types and no loop", got, stats)
 	}
 }
@@ -398,29 +410,88 @@ func patchModule(t *testing.T) string {
 	return testenv.AppModule(t, repo, patchFixture, true)
 }
 
-// runProgram runs bin with no proxy configured and the loop's stats line
-// every 5 ms, and returns its standard output.
+// runProgram runs bin with no proxy configured and its standard input
+// empty, and returns its standard output.
 func runProgram(t *testing.T, bin string) string {
 	t.Helper()
-	stdout, _ := runProgramStats(t, bin)
-	return stdout
-}
-
-// runProgramStats is runProgram that also returns the last loop stats line
-// that the program printed on standard error ("" when the loop never ran).
-func runProgramStats(t *testing.T, bin string) (stdout, stats string) {
-	t.Helper()
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "ALL_PROXY=", "all_proxy=", "NO_PROXY=", "no_proxy=", "EVSHIM_STATS=5ms")
+	cmd.Env = programEnv()
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("%s: %v\n%s%s", bin, err, out.String(), errOut.String())
 	}
-	for _, l := range strings.Split(errOut.String(), "\n") {
-		if strings.HasPrefix(l, "evshim: stats ") {
-			stats = l
+	return out.String()
+}
+
+// programEnv is the programs' environment: no proxy, and the loop's stats
+// line every 5 ms.
+func programEnv() []string {
+	return append(os.Environ(), "ALL_PROXY=", "all_proxy=", "NO_PROXY=", "no_proxy=", "EVSHIM_STATS=5ms")
+}
+
+// runProgramStats is runProgram that also returns the last loop stats
+// line that the program printed on standard error ("" when the loop never
+// ran). With WAIT_STDIN set, the program runs until its standard input
+// closes, which happens once a stats line satisfies done, or after wait.
+// A loaded machine then makes the test slower, not wrong: the stats line
+// comes from a timer, which a busy machine may run late.
+func runProgramStats(t *testing.T, bin string, wait time.Duration, done func(stats string) bool) (stdout, stats string) {
+	t.Helper()
+	cmd := exec.Command(bin)
+	cmd.Env = append(programEnv(), "WAIT_STDIN=1")
+	var out bytes.Buffer
+	var errOut strings.Builder
+	cmd.Stdout = &out
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
 		}
+	}()
+	timeout := time.NewTimer(wait)
+	defer timeout.Stop()
+	closed := false
+	for lines != nil {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				lines = nil
+				break
+			}
+			errOut.WriteString(l + "\n")
+			if strings.HasPrefix(l, "evshim: stats ") {
+				stats = l
+				if !closed && done(stats) {
+					stdin.Close()
+					closed = true
+				}
+			}
+		case <-timeout.C:
+			if !closed {
+				stdin.Close()
+				closed = true
+			}
+		}
+	}
+	if !closed {
+		stdin.Close()
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("%s: %v\n%s%s", bin, err, out.String(), errOut.String())
 	}
 	return out.String(), stats
 }
