@@ -350,8 +350,10 @@ func spliceDrain(pipefd int, sock rawIO, max int) (int, error) {
 	var serr error
 	err := sock.read(func(fd uintptr) bool {
 		for {
-			var m int64
-			m, serr = syscall.Splice(int(fd), nil, pipefd, nil, max, spliceNonblock)
+			// Splice's count is an int64 on 64-bit platforms and an
+			// int on 32-bit ones.
+			m, e := syscall.Splice(int(fd), nil, pipefd, nil, max, spliceNonblock)
+			serr = e
 			if serr == syscall.EINTR {
 				continue
 			}
