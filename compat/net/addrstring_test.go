@@ -25,14 +25,14 @@ func TestSockaddrString(t *testing.T) {
 		&unix.SockaddrInet6{Port: 443, Addr: [16]byte{10: 0xff, 11: 0xff, 12: 10, 13: 1, 14: 2, 15: 3}},
 		&unix.SockaddrInet6{Port: 443, Addr: [16]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}},
 	} {
-		a := rawTCPSockaddr(sa)
+		a := tcpSockaddr(loop.InetFromSockaddr(sa))
 		got, ok := a.string()
 		want := a.addr().String()
 		if !ok || got != want {
 			t.Errorf("%+v: string() = %q, %v; addr().String() = %q", sa, got, ok, want)
 		}
 	}
-	scoped := rawTCPSockaddr(&unix.SockaddrInet6{Port: 80, Addr: [16]byte{0xfe, 0x80, 15: 1}, ZoneId: 1})
+	scoped := tcpSockaddr(loop.InetFromSockaddr(&unix.SockaddrInet6{Port: 80, Addr: [16]byte{0xfe, 0x80, 15: 1}, ZoneId: 1}))
 	if s, ok := scoped.string(); ok {
 		t.Errorf("scoped IPv6 address: string() = %q, true; want false (the zone's name is looked up)", s)
 	}

@@ -43,17 +43,32 @@ func (l *listener) opError(op string, err error) error {
 func (l *listener) accept() (*loop.FD, unix.Sockaddr, error) {
 	ns, rsa, op, err := l.fd.Accept()
 	if err != nil {
-		if op != "" {
-			err = os.NewSyscallError(op, err)
-		}
-		return nil, nil, l.opError("accept", err)
+		return nil, nil, l.acceptError(op, err)
 	}
+	cfd, err := l.register(ns)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfd, rsa, nil
+}
+
+// acceptError is the error of a failed accept: op names the syscall that
+// failed, if the error came from one.
+func (l *listener) acceptError(op string, err error) error {
+	if op != "" {
+		err = os.NewSyscallError(op, err)
+	}
+	return l.opError("accept", err)
+}
+
+// register puts an accepted descriptor on the loop, or closes it.
+func (l *listener) register(ns int) (*loop.FD, error) {
 	cfd, err := loop.Register(ns, true, loop.Accepted)
 	if err != nil {
 		unix.Close(ns)
-		return nil, nil, l.opError("accept", err)
+		return nil, l.opError("accept", err)
 	}
-	return cfd, rsa, nil
+	return cfd, nil
 }
 
 func (l *listener) Addr() Addr { return l.addr }
@@ -94,14 +109,17 @@ func (l *listener) SyscallConn() (syscall.RawConn, error) {
 type tcpListener struct{ listener }
 
 func (l *tcpListener) AcceptTCP() (*TCPConn, error) {
-	cfd, rsa, err := l.accept()
+	ns, peer, op, err := l.fd.AcceptInet()
+	if err != nil {
+		return nil, l.acceptError(op, err)
+	}
+	cfd, err := l.register(ns)
 	if err != nil {
 		return nil, err
 	}
-	c := &tcpConn{streamConn{fd: cfd, netp: netName(l.net), rsa: rawTCPSockaddr(rsa), tcpAddrs: true}}
-	var lsa unix.Sockaddr
-	cfd.RawControl(func(s uintptr) { lsa, _ = unix.Getsockname(int(s)) })
-	c.lsa = rawTCPSockaddr(lsa)
+	c := &tcpConn{streamConn{fd: cfd, netp: netName(l.net), rsa: tcpSockaddr(peer), tcpAddrs: true}}
+	lsa, _ := cfd.LocalInet()
+	c.lsa = tcpSockaddr(lsa)
 	setAcceptedOptions(c, l.lc)
 	return &TCPConn{impl: c}, nil
 }

@@ -6,7 +6,7 @@ import (
 	"net"
 	"net/netip"
 
-	"golang.org/x/sys/unix"
+	"github.com/evshim/evshim/internal/loop"
 )
 
 // tcpSockaddr is a TCP address as the kernel gave it, held in place so
@@ -14,27 +14,7 @@ import (
 // for: an idle connection on a busy server keeps 24 bytes per address
 // instead of a *TCPAddr and its IP (64 bytes), which issue 11 counts in
 // RSS per idle connection. Immutable once stored.
-type tcpSockaddr struct {
-	ip     [16]byte
-	port   uint16
-	family uint8  // 0 (none), 4 or 6: how many bytes of ip are the address
-	zone   uint32 // IPv6 scope: an interface index, or 0
-}
-
-// rawTCPSockaddr copies sa, which the kernel returned, in place; anything
-// but an IPv4 or IPv6 address is stored as none.
-func rawTCPSockaddr(sa unix.Sockaddr) tcpSockaddr {
-	var a tcpSockaddr
-	switch sa := sa.(type) {
-	case *unix.SockaddrInet4:
-		copy(a.ip[:], sa.Addr[:])
-		a.port, a.family = uint16(sa.Port), 4
-	case *unix.SockaddrInet6:
-		copy(a.ip[:], sa.Addr[:])
-		a.port, a.family, a.zone = uint16(sa.Port), 6, sa.ZoneId
-	}
-	return a
-}
+type tcpSockaddr loop.InetAddr
 
 // addr returns a new *TCPAddr equal to the one the standard library builds
 // from the same sockaddr (src/net's sockaddrToTCP: a 4-byte IP for IPv4,
@@ -42,13 +22,13 @@ func rawTCPSockaddr(sa unix.Sockaddr) tcpSockaddr {
 // The zone's name is looked up when the address is asked for, not when
 // the connection was accepted.
 func (a *tcpSockaddr) addr() *TCPAddr {
-	switch a.family {
+	switch a.Family {
 	case 4:
-		return &TCPAddr{IP: append(IP(nil), a.ip[:4]...), Port: int(a.port)}
+		return &TCPAddr{IP: append(IP(nil), a.IP[:4]...), Port: int(a.Port)}
 	case 6:
-		ta := &TCPAddr{IP: append(IP(nil), a.ip[:]...), Port: int(a.port)}
-		if a.zone != 0 {
-			if ifi, err := net.InterfaceByIndex(int(a.zone)); err == nil {
+		ta := &TCPAddr{IP: append(IP(nil), a.IP[:]...), Port: int(a.Port)}
+		if a.Zone != 0 {
+			if ifi, err := net.InterfaceByIndex(int(a.Zone)); err == nil {
 				ta.Zone = ifi.Name
 			}
 		}
@@ -65,13 +45,13 @@ func (a *tcpSockaddr) addr() *TCPAddr {
 func (a *tcpSockaddr) string() (string, bool) {
 	var ip netip.Addr
 	switch {
-	case a.family == 4:
-		ip = netip.AddrFrom4([4]byte(a.ip[:4]))
-	case a.family == 6 && a.zone == 0:
-		ip = netip.AddrFrom16(a.ip).Unmap()
+	case a.Family == 4:
+		ip = netip.AddrFrom4([4]byte(a.IP[:4]))
+	case a.Family == 6 && a.Zone == 0:
+		ip = netip.AddrFrom16(a.IP).Unmap()
 	default:
 		return "", false
 	}
 	var b [len("[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535")]byte
-	return string(netip.AddrPortFrom(ip, a.port).AppendTo(b[:0])), true
+	return string(netip.AddrPortFrom(ip, a.Port).AppendTo(b[:0])), true
 }

@@ -370,17 +370,49 @@ func (fd *FD) Write(p []byte) (int, error) {
 // non-blocking and close-on-exec. op names the failing syscall for callers
 // that wrap the error.
 func (fd *FD) Accept() (nfd int, sa unix.Sockaddr, op string, err error) {
+	op, err = fd.accepting(func(s int) (string, error) {
+		var op string
+		var err error
+		nfd, sa, op, err = accept(s)
+		return op, err
+	})
+	if err != nil {
+		return -1, nil, op, err
+	}
+	return nfd, sa, "", nil
+}
+
+// AcceptInet is Accept for an IPv4 or IPv6 listener: the peer's address
+// comes back by value, and on most Linux platforms nothing is allocated
+// (sockcalls_direct.go).
+func (fd *FD) AcceptInet() (nfd int, peer InetAddr, op string, err error) {
+	op, err = fd.accepting(func(s int) (string, error) {
+		var op string
+		var err error
+		nfd, peer, op, err = acceptInet(s)
+		return op, err
+	})
+	if err != nil {
+		return -1, InetAddr{}, op, err
+	}
+	return nfd, peer, "", nil
+}
+
+// accepting calls try, one accept(2), until it takes a connection: it
+// retries where the standard library does and parks on the loop while no
+// connection waits. It returns try's op and error when it gives up.
+func (fd *FD) accepting(try func(s int) (op string, err error)) (string, error) {
 	if err := fd.readLock(); err != nil {
-		return -1, nil, "", err
+		return "", err
 	}
 	defer fd.readUnlock()
 	if err := fd.prepare(&fd.rd); err != nil {
-		return -1, nil, "", err
+		return "", err
 	}
 	for {
-		s, rsa, op, err := accept(fd.sysfd())
+		op, err := try(fd.sysfd())
 		if err == nil {
-			return s, rsa, "", nil
+			return "", nil
 		}
 		switch err {
 		case unix.EINTR, unix.ECONNABORTED:
@@ -391,10 +423,20 @@ func (fd *FD) Accept() (nfd int, sa unix.Sockaddr, op string, err error) {
 			if err = fd.wait(&fd.pd.rwake, &fd.rd); err == nil {
 				continue
 			}
-			return -1, nil, "", err
+			return "", err
 		}
-		return -1, nil, op, err
+		return op, err
 	}
+}
+
+// LocalInet returns the socket's own IPv4 or IPv6 address
+// (getsockname(2)), by value.
+func (fd *FD) LocalInet() (InetAddr, error) {
+	if err := fd.incref(); err != nil {
+		return InetAddr{}, err
+	}
+	defer fd.decref()
+	return getsocknameInet(fd.sysfd())
 }
 
 // TryRead reads what the kernel has without parking: ErrWouldPark means
@@ -434,7 +476,7 @@ func (fd *FD) PeekClosed() bool {
 	defer fd.decref()
 	var b [1]byte
 	for {
-		n, _, err := unix.Recvfrom(fd.sysfd(), b[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
+		n, err := peek(fd.sysfd(), b[:])
 		switch {
 		case err == unix.EINTR:
 			continue
