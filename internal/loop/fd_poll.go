@@ -200,7 +200,8 @@ func (fd *FD) destroy() {
 	fd.pd.r.unregister(fd.pd)
 	fd.pd.r.in.release()
 	if err := unix.Close(fd.sysfd()); err != nil {
-		fd.closeErr = &err
+		e := err // only a failed close allocates (&err would make every close allocate)
+		fd.closeErr = &e
 	}
 	fd.destroyMu.Lock()
 	fd.destroyed = true
