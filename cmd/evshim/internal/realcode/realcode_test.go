@@ -103,7 +103,7 @@ func TestRealCode(t *testing.T) {
 				case r.patch:
 					dir, prog = patchDir, bin
 				}
-				r.count, err = TestWith(prog, dir, r.race)
+				r.count, err = TestWith(prog, dir, r.race, m.SkipArgs()...)
 				if err != nil {
 					t.Fatalf("%s: %v", r.name, err)
 				}
