@@ -49,9 +49,12 @@ import (
 //     Server.conns, net/http's Server tracks and closes it.
 //   - connClosed: nobody's.
 type conn struct {
-	net.Conn          // the compat/net connection; immutable
-	fd       *loop.FD // its loop descriptor; immutable
-	srv      *Server  // immutable
+	// Conn is the compat/net connection Accept returned; immutable. The
+	// user's ConnContext and ConnState hooks and Hijack get it, never c,
+	// as net/http gives them Accept's value (case http/conn-value).
+	net.Conn
+	fd  *loop.FD // its loop descriptor; immutable
+	srv *Server  // immutable
 	// base is what the context of the connection's requests derives from
 	// (see requestBase), computed once at accept; immutable. A conn holds
 	// no context value, address string or accept time of its own: every
@@ -312,15 +315,15 @@ func (c *conn) finish() {
 	c.srv.forget(c)
 	if c.closed.CompareAndSwap(false, true) && c.srv.ConnState != nil {
 		if c.fd.OnLoop() {
-			go c.srv.ConnState(c, StateClosed)
+			go c.srv.ConnState(c.Conn, StateClosed)
 		} else {
-			c.srv.ConnState(c, StateClosed)
+			c.srv.ConnState(c.Conn, StateClosed)
 		}
 	}
 }
 
-// CloseWrite and CloseRead forward to the connection, so hijackers find
-// them.
+// CloseWrite and CloseRead forward to the connection (the engine
+// half-closes with CloseWrite).
 func (c *conn) CloseWrite() error {
 	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
 		return cw.CloseWrite()

@@ -22,7 +22,7 @@ type connBase struct {
 // ServerContextKey, then the ConnContext, then LocalAddrContextKey, as
 // net/http builds it. It runs once, at accept.
 func (s *Server) connContextOf(base context.Context, c *conn) *connBase {
-	ctx := context.WithValue(s.newConnContext(base, c), LocalAddrContextKey, c.LocalAddr())
+	ctx := context.WithValue(s.newConnContext(base, c.Conn), LocalAddrContextKey, c.LocalAddr())
 	return &connBase{ctx: ctx, own: true}
 }
 

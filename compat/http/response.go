@@ -496,7 +496,7 @@ func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		rw := bufio.NewReadWriter(w.br, bufio.NewWriter(c))
 		w.release()
 		c.reportState(StateHijacked)
-		return c, rw, nil
+		return c.Conn, rw, nil
 	}
 	// The bytes after the request, then the socket, through the
 	// connection's reader: a failed read cancels the request, as in
@@ -516,7 +516,7 @@ func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	rw := bufio.NewReadWriter(br, bufio.NewWriter(c))
 	w.release()
 	c.reportState(StateHijacked)
-	return c, rw, nil
+	return c.Conn, rw, nil
 }
 
 // CloseNotify returns a channel that receives true when the client goes

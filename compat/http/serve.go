@@ -303,7 +303,7 @@ func (c *conn) hijack() {
 func (c *conn) reportState(st ConnState) {
 	c.reported.Store(int32(st))
 	if c.srv.ConnState != nil {
-		c.srv.ConnState(c, st)
+		c.srv.ConnState(c.Conn, st)
 	}
 }
 

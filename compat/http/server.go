@@ -256,7 +256,7 @@ func (s *Server) connState(nc net.Conn, st ConnState) {
 			return
 		}
 		c.reported.Store(int32(st))
-		nc = c
+		nc = c.Conn
 	}
 	if s.ConnState != nil {
 		s.ConnState(nc, st)
@@ -314,7 +314,7 @@ func (s *Server) Serve(l net.Listener) error {
 		}
 		s.track(c)
 		if s.ConnState != nil {
-			s.ConnState(c, StateNew)
+			s.ConnState(nc, StateNew)
 		}
 		c.park()
 	}

@@ -5,6 +5,7 @@ import (
 	"go/version"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -103,7 +104,7 @@ func TestRealCode(t *testing.T) {
 				case r.patch:
 					dir, prog = patchDir, bin
 				}
-				r.count, err = TestWith(prog, dir, r.race)
+				r.count, err = TestWith(prog, dir, r.race, m.SkipArgs()...)
 				if err != nil {
 					t.Fatalf("%s: %v", r.name, err)
 				}
@@ -219,5 +220,27 @@ func TestOnlyIn(t *testing.T) {
 	c := Counts{FailedTests: []string{"p TestA", "p TestB"}, FailedPackages: []string{"q", "r"}}
 	if got := strings.Join(onlyIn(c, base), ","); got != "p TestB,r" {
 		t.Errorf("onlyIn = %q, want p TestB,r", got)
+	}
+}
+
+// TestModules checks the suite's entries: one entry per module, each with
+// a version and a reason, and Skip patterns that go test can compile (a
+// bad one would fail every run of the module, std included).
+func TestModules(t *testing.T) {
+	seen := map[string]bool{}
+	for _, m := range Modules {
+		if seen[m.Path] {
+			t.Errorf("%s is in the suite twice", m.Path)
+		}
+		seen[m.Path] = true
+		if !strings.HasPrefix(m.Version, "v") || m.Uses == "" {
+			t.Errorf("%s: version %q, uses %q: both are needed", m.Path, m.Version, m.Uses)
+		}
+		if _, err := regexp.Compile(m.Skip); err != nil {
+			t.Errorf("%s: Skip: %v", m.Path, err)
+		}
+		if args := m.SkipArgs(); (m.Skip == "") != (len(args) == 0) {
+			t.Errorf("%s: SkipArgs() = %q for Skip %q", m.Path, args, m.Skip)
+		}
 	}
 }
