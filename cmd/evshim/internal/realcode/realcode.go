@@ -28,6 +28,14 @@ type Module struct {
 	// Uses says which mirrored packages its code and tests use, and why it
 	// is in the suite.
 	Uses string
+	// Skip lists the packages "evshim test" leaves unpatched (its -skip
+	// patterns), as a user of the module would have to: only packages
+	// whose patched copy cannot compile because a compat value meets a
+	// standard library type in the standard library itself, which no
+	// other -skip resolves (docs/migrate-from-gevent.md, "When a patched
+	// package does not compile"). SkipWhy says which.
+	Skip    []string
+	SkipWhy string
 }
 
 // Modules is the suite: modules whose packages or tests use net, net/http
@@ -40,6 +48,10 @@ var Modules = []Module{
 	{Path: "github.com/gorilla/websocket", Version: "v1.5.3", Uses: "net dialing and net/http hijacking; tests run httptest servers, TLS included, and raw net conns"},
 	{Path: "github.com/gorilla/handlers", Version: "v1.5.2", Uses: "net/http middleware (logging, proxy headers, compression, CORS); tests use recorders and httptest servers"},
 	{Path: "github.com/oklog/run", Version: "v1.2.0", Uses: "os/signal (SignalHandler) and a net listener actor"},
+	{Path: "github.com/labstack/echo/v4", Version: "v4.16.5", Uses: "framework over net/http: its own net.Listen, TLS and auto-TLS servers, Hijack through http.NewResponseController, httputil's reverse proxy middleware; tests use recorders and httptest servers, and start and shut down real servers on :0",
+		Skip: []string{"golang.org/x/net/websocket"}, SkipWhy: "the proxy middleware's tests import golang.org/x/net/websocket, whose dialer hands its *net.Dialer to crypto/tls's Dialer.NetDialer, a standard library *net.Dialer"},
+	{Path: "github.com/gin-gonic/gin", Version: "v1.12.0", Uses: "framework over net/http: Run, RunTLS, RunUnix (a unix-socket net.Listen), RunFd (net.FileListener) and RunListener servers, Hijack, httputil.DumpRequest in recovery; tests use recorders and httptest servers, and serve with Run on the fixed port :8080 and dial it at localhost"},
+	{Path: "github.com/coder/websocket", Version: "v1.8.15", Uses: "WebSocket over net/http: Accept hijacks the server's connection (http.Hijacker), Dial writes and reads the upgraded connection through a client response's body, NetConn wraps a WebSocket as a net.Conn; tests run httptest servers (dials, redirects, a hijacking forward proxy) and pipes of net.Pipe behind an httptest recorder; TestMain requires exactly one goroutine left after the tests, with no wait"},
 }
 
 // Counts is what one go test run of a module reported.

@@ -26,7 +26,8 @@ type run struct {
 // TestRealCode copies each module of the suite three times: one stays as
 // it is, one gets its imports swapped by "evshim rewrite -w ./..." and
 // requires this checkout, and one only requires it, its sources untouched,
-// and is run by "evshim test" (issue 15's build-time patch). It runs each
+// and is run by "evshim test" (issue 15's build-time patch; with the
+// module's Skip as -skip flags, named in the table). It runs each
 // copy's tests with and without -race, and fails when a test fails only
 // with the swap or the patch, or when the swap raises the module's go line
 // above 1.22. The results table goes to the test log and,
@@ -93,6 +94,10 @@ func TestRealCode(t *testing.T) {
 				t.Fatal(err)
 			}
 
+			if len(m.Skip) > 0 {
+				t.Logf("evshim test -skip %s: %s", strings.Join(m.Skip, " -skip "), m.SkipWhy)
+			}
+
 			runs := []*run{{name: "std"}, {name: "std -race", race: true}, {name: "swap", swap: true}, {name: "swap -race", swap: true, race: true},
 				{name: "patch", patch: true}, {name: "patch -race", patch: true, race: true}}
 			for _, r := range runs {
@@ -103,7 +108,13 @@ func TestRealCode(t *testing.T) {
 				case r.patch:
 					dir, prog = patchDir, bin
 				}
-				r.count, err = TestWith(prog, dir, r.race)
+				var extra []string
+				if r.patch {
+					for _, p := range m.Skip {
+						extra = append(extra, "-skip", p)
+					}
+				}
+				r.count, err = TestWith(prog, dir, r.race, extra...)
 				if err != nil {
 					t.Fatalf("%s: %v", r.name, err)
 				}
@@ -122,7 +133,11 @@ func TestRealCode(t *testing.T) {
 					t.Errorf("%s: %d tests passed, %d on the standard library", r.name, r.count.Passed, base.count.Passed)
 				}
 			}
-			cells := []string{"`" + m.Path + "@" + m.Version + "`", fmt.Sprintf("%d (%s)", swap.Files, strings.Join(swap.Packages, ", ")), origGo + " → " + swapGo}
+			name := "`" + m.Path + "@" + m.Version + "`"
+			for _, p := range m.Skip {
+				name += " (patch: `-skip " + p + "`)"
+			}
+			cells := []string{name, fmt.Sprintf("%d (%s)", swap.Files, strings.Join(swap.Packages, ", ")), origGo + " → " + swapGo}
 			for _, r := range runs {
 				cells = append(cells, summary(r.count))
 			}
