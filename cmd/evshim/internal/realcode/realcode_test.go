@@ -28,9 +28,10 @@ type run struct {
 // requires this checkout, and one only requires it, its sources untouched,
 // and is run by "evshim test" (issue 15's build-time patch; with the
 // module's Skip as -skip flags, named in the table). It runs each
-// copy's tests with and without -race, and fails when a test fails only
-// with the swap or the patch, or when the swap raises the module's go line
-// above 1.22. The results table goes to the test log and,
+// copy's tests with and without -race, and fails when a test or package
+// fails only with the swap or the patch (a package failure that matches
+// one of the module's Flakes is logged instead), or when the swap raises
+// the module's go line above 1.22. The results table goes to the test log and,
 // with EVSHIM_REALCODE_REPORT=file, to that file.
 //
 // It downloads modules: run it with EVSHIM_REALCODE=1 (see
@@ -126,7 +127,14 @@ func TestRealCode(t *testing.T) {
 				if r.patch {
 					what = "evshim test"
 				}
+			next:
 				for _, f := range onlyIn(r.count, base.count) {
+					for _, fl := range m.Flakes {
+						if fl.Matches(f, r.count.Output[f]) {
+							t.Logf("%s: %s failed as the module's own flake (%s):\n%s", r.name, f, fl.Why, clip(r.count.Output[f], 2000))
+							continue next
+						}
+					}
 					t.Errorf("%s: %s fails only with %s:\n%s", r.name, f, what, clip(r.count.Output[f], 4000))
 				}
 				if r.count.Passed < base.count.Passed {
@@ -234,5 +242,24 @@ func TestOnlyIn(t *testing.T) {
 	c := Counts{FailedTests: []string{"p TestA", "p TestB"}, FailedPackages: []string{"q", "r"}}
 	if got := strings.Join(onlyIn(c, base), ","); got != "p TestB,r" {
 		t.Errorf("onlyIn = %q, want p TestB,r", got)
+	}
+}
+
+func TestFlakeMatches(t *testing.T) {
+	fl := Flake{Package: "p", Marker: "leak detected"}
+	own := "leak detected, expected 1 but got 2 goroutines\ngoroutine 7 [runnable]:\np/internal/xsync.Go.func1()\n"
+	evshim := own + "goroutine 9 [select]:\ngithub.com/evshim/evshim/internal/loop.(*reactor).run()\n"
+	for _, c := range []struct {
+		pkg, out string
+		want     bool
+	}{
+		{"p", own, true},
+		{"q", own, false},             // another package
+		{"p", "panic: boom\n", false}, // another failure
+		{"p", evshim, false},          // a goroutine of evshim's is not the module's flake
+	} {
+		if got := fl.Matches(c.pkg, c.out); got != c.want {
+			t.Errorf("Matches(%q, %q) = %v, want %v", c.pkg, c.out, got, c.want)
+		}
 	}
 }
