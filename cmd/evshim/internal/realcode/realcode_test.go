@@ -27,10 +27,12 @@ type run struct {
 // TestRealCode copies each module of the suite three times: one stays as
 // it is, one gets its imports swapped by "evshim rewrite -w ./..." and
 // requires this checkout, and one only requires it, its sources untouched,
-// and is run by "evshim test" (issue 15's build-time patch). It runs each
-// copy's tests with and without -race, and fails when a test fails only
-// with the swap or the patch, or when the swap raises the module's go line
-// above 1.22. The results table goes to the test log and,
+// and is run by "evshim test" (issue 15's build-time patch; with the
+// module's SkipPatch as -skip flags, named in the table). It runs each
+// copy's tests with and without -race, and fails when a test or package
+// fails only with the swap or the patch (a package failure that matches
+// one of the module's Flakes is logged instead), or when the swap raises
+// the module's go line above 1.22. The results table goes to the test log and,
 // with EVSHIM_REALCODE_REPORT=file, to that file.
 //
 // It downloads modules: run it with EVSHIM_REALCODE=1 (see
@@ -94,6 +96,10 @@ func TestRealCode(t *testing.T) {
 				t.Fatal(err)
 			}
 
+			if len(m.SkipPatch) > 0 {
+				t.Logf("evshim test -skip %s: %s", strings.Join(m.SkipPatch, " -skip "), m.SkipPatchWhy)
+			}
+
 			runs := []*run{{name: "std"}, {name: "std -race", race: true}, {name: "swap", swap: true}, {name: "swap -race", swap: true, race: true},
 				{name: "patch", patch: true}, {name: "patch -race", patch: true, race: true}}
 			for _, r := range runs {
@@ -104,7 +110,13 @@ func TestRealCode(t *testing.T) {
 				case r.patch:
 					dir, prog = patchDir, bin
 				}
-				r.count, err = TestWith(prog, dir, r.race, m.SkipArgs()...)
+				extra := m.SkipArgs()
+				if r.patch {
+					for _, p := range m.SkipPatch {
+						extra = append(extra, "-skip", p)
+					}
+				}
+				r.count, err = TestWith(prog, dir, r.race, extra...)
 				if err != nil {
 					t.Fatalf("%s: %v", r.name, err)
 				}
@@ -116,14 +128,25 @@ func TestRealCode(t *testing.T) {
 				if r.patch {
 					what = "evshim test"
 				}
+			next:
 				for _, f := range onlyIn(r.count, base.count) {
+					for _, fl := range m.Flakes {
+						if fl.Matches(f, r.count.Output[f]) {
+							t.Logf("%s: %s failed as the module's own flake (%s):\n%s", r.name, f, fl.Why, clip(r.count.Output[f], 2000))
+							continue next
+						}
+					}
 					t.Errorf("%s: %s fails only with %s:\n%s", r.name, f, what, clip(r.count.Output[f], 4000))
 				}
 				if r.count.Passed < base.count.Passed {
 					t.Errorf("%s: %d tests passed, %d on the standard library", r.name, r.count.Passed, base.count.Passed)
 				}
 			}
-			cells := []string{"`" + m.Path + "@" + m.Version + "`", fmt.Sprintf("%d (%s)", swap.Files, strings.Join(swap.Packages, ", ")), origGo + " → " + swapGo}
+			name := "`" + m.Path + "@" + m.Version + "`"
+			for _, p := range m.SkipPatch {
+				name += " (patch: `-skip " + p + "`)"
+			}
+			cells := []string{name, fmt.Sprintf("%d (%s)", swap.Files, strings.Join(swap.Packages, ", ")), origGo + " → " + swapGo}
 			for _, r := range runs {
 				cells = append(cells, summary(r.count))
 			}
@@ -224,7 +247,7 @@ func TestOnlyIn(t *testing.T) {
 }
 
 // TestModules checks the suite's entries: one entry per module, each with
-// a version and a reason, and Skip patterns that go test can compile (a
+// a version and a reason, a reason for each SkipPatch and flake, and SkipTests patterns that go test can compile (a
 // bad one would fail every run of the module, std included).
 func TestModules(t *testing.T) {
 	seen := map[string]bool{}
@@ -236,11 +259,38 @@ func TestModules(t *testing.T) {
 		if !strings.HasPrefix(m.Version, "v") || m.Uses == "" {
 			t.Errorf("%s: version %q, uses %q: both are needed", m.Path, m.Version, m.Uses)
 		}
-		if _, err := regexp.Compile(m.Skip); err != nil {
-			t.Errorf("%s: Skip: %v", m.Path, err)
+		if _, err := regexp.Compile(m.SkipTests); err != nil {
+			t.Errorf("%s: SkipTests: %v", m.Path, err)
 		}
-		if args := m.SkipArgs(); (m.Skip == "") != (len(args) == 0) {
-			t.Errorf("%s: SkipArgs() = %q for Skip %q", m.Path, args, m.Skip)
+		if args := m.SkipArgs(); (m.SkipTests == "") != (len(args) == 0) {
+			t.Errorf("%s: SkipArgs() = %q for SkipTests %q", m.Path, args, m.SkipTests)
+		}
+		if len(m.SkipPatch) > 0 && m.SkipPatchWhy == "" {
+			t.Errorf("%s: SkipPatch %q without SkipPatchWhy", m.Path, m.SkipPatch)
+		}
+		for _, f := range m.Flakes {
+			if f.Package == "" || f.Marker == "" || f.Why == "" {
+				t.Errorf("%s: flake %+v: a package, a marker and a reason are needed", m.Path, f)
+			}
+		}
+	}
+}
+
+func TestFlakeMatches(t *testing.T) {
+	fl := Flake{Package: "p", Marker: "leak detected"}
+	own := "leak detected, expected 1 but got 2 goroutines\ngoroutine 7 [runnable]:\np/internal/xsync.Go.func1()\n"
+	evshim := own + "goroutine 9 [select]:\ngithub.com/evshim/evshim/internal/loop.(*reactor).run()\n"
+	for _, c := range []struct {
+		pkg, out string
+		want     bool
+	}{
+		{"p", own, true},
+		{"q", own, false},             // another package
+		{"p", "panic: boom\n", false}, // another failure
+		{"p", evshim, false},          // a goroutine of evshim's is not the module's flake
+	} {
+		if got := fl.Matches(c.pkg, c.out); got != c.want {
+			t.Errorf("Matches(%q, %q) = %v, want %v", c.pkg, c.out, got, c.want)
 		}
 	}
 }
