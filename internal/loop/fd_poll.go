@@ -371,49 +371,31 @@ func (fd *FD) Write(p []byte) (int, error) {
 // non-blocking and close-on-exec. op names the failing syscall for callers
 // that wrap the error.
 func (fd *FD) Accept() (nfd int, sa unix.Sockaddr, op string, err error) {
-	op, err = fd.accepting(func(s int) (string, error) {
-		var op string
-		var err error
-		nfd, sa, op, err = accept(s)
-		return op, err
-	})
-	if err != nil {
-		return -1, nil, op, err
-	}
-	return nfd, sa, "", nil
+	return acceptOn(fd, accept)
 }
 
 // AcceptInet is Accept for an IPv4 or IPv6 listener: the peer's address
 // comes back by value, and on most Linux platforms nothing is allocated
 // (sockcalls_direct.go).
 func (fd *FD) AcceptInet() (nfd int, peer InetAddr, op string, err error) {
-	op, err = fd.accepting(func(s int) (string, error) {
-		var op string
-		var err error
-		nfd, peer, op, err = acceptInet(s)
-		return op, err
-	})
-	if err != nil {
-		return -1, InetAddr{}, op, err
-	}
-	return nfd, peer, "", nil
+	return acceptOn(fd, acceptInet)
 }
 
-// accepting calls try, one accept(2), until it takes a connection: it
-// retries where the standard library does and parks on the loop while no
-// connection waits. It returns try's op and error when it gives up.
-func (fd *FD) accepting(try func(s int) (op string, err error)) (string, error) {
+// acceptOn calls try, one accept(2) that returns the peer's address as an
+// A, until it takes a connection: it retries where the standard library
+// does and parks on the loop while no connection waits.
+func acceptOn[A any](fd *FD, try func(s int) (int, A, string, error)) (nfd int, peer A, op string, err error) {
 	if err := fd.readLock(); err != nil {
-		return "", err
+		return -1, peer, "", err
 	}
 	defer fd.readUnlock()
 	if err := fd.prepare(&fd.rd); err != nil {
-		return "", err
+		return -1, peer, "", err
 	}
 	for {
-		op, err := try(fd.sysfd())
+		s, a, op, err := try(fd.sysfd())
 		if err == nil {
-			return "", nil
+			return s, a, "", nil
 		}
 		switch err {
 		case unix.EINTR, unix.ECONNABORTED:
@@ -424,9 +406,9 @@ func (fd *FD) accepting(try func(s int) (op string, err error)) (string, error) 
 			if err = fd.wait(&fd.pd.rwake, &fd.rd); err == nil {
 				continue
 			}
-			return "", err
+			return -1, peer, "", err
 		}
-		return op, err
+		return -1, peer, op, err
 	}
 }
 
