@@ -247,8 +247,9 @@ func TestOnlyIn(t *testing.T) {
 }
 
 // TestModules checks the suite's entries: one entry per module, each with
-// a version and a reason, a reason for each SkipPatch and flake, and SkipTests patterns that go test can compile (a
-// bad one would fail every run of the module, std included).
+// a version and a reason, a reason for each SkipPatch and flake, and
+// SkipTests patterns that go test can compile (a bad one would fail every
+// run of the module, std included).
 func TestModules(t *testing.T) {
 	seen := map[string]bool{}
 	for _, m := range Modules {
@@ -276,6 +277,8 @@ func TestModules(t *testing.T) {
 	}
 }
 
+// TestFlakeMatches: a flake matches its package and marker only, and
+// never an output that shows a frame of evshim's.
 func TestFlakeMatches(t *testing.T) {
 	fl := Flake{Package: "p", Marker: "leak detected"}
 	own := "leak detected, expected 1 but got 2 goroutines\ngoroutine 7 [runnable]:\np/internal/xsync.Go.func1()\n"
